@@ -1,0 +1,1 @@
+"""haefen-analysis: data and reports on the German "Sichere Häfen" movement."""

@@ -1,0 +1,102 @@
+"""Länder: one code (the two-digit AGS Länderschlüssel) for every spelling found in sources.
+
+Sources write a Land as "NRW", "NW", "Nordrhein-Westfalen", "DE-NW", "05", "5" or in English.
+Everything inside the package uses the AGS code ("05"); ``land_code`` turns any accepted
+spelling into it and refuses, with the close matches, what it does not know.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from haefen_analysis import config
+
+#: Scope code used for facts about Germany as a whole (admissions, counts).
+GERMANY = "DE"
+
+
+class UnknownLandError(ValueError):
+    """A Land spelling that matches no Land; the message lists the close matches."""
+
+
+@dataclass(frozen=True)
+class Land:
+    ags: str
+    iso: str
+    short: str
+    name: str
+    name_en: str
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: "Baden-Württemberg" -> "baden wuerttemberg"."""
+    text = text.strip().casefold()
+    for umlaut, ascii_ in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, ascii_)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+@cache
+def _rows(path: Path) -> tuple[dict[str, str], ...]:
+    with path.open(encoding="utf-8") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def laender(data_dir: Path | None = None) -> tuple[Land, ...]:
+    """All 16 Länder in AGS order."""
+    rows = _rows(config.data_dir(data_dir) / "laender.csv")
+    return tuple(Land(r["ags"], r["iso"], r["short"], r["name"], r["name_en"]) for r in rows)
+
+
+@cache
+def _spellings(path: Path) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for r in _rows(path):
+        names = [r["ags"], str(int(r["ags"])), r["iso"], r["short"], r["name"], r["name_en"]]
+        names += [n for n in r["other_names"].split("|") if n]
+        for name in names:
+            index[fold(name)] = r["ags"]
+    return index
+
+
+def land_code(value: object, data_dir: Path | None = None) -> str:
+    """The AGS code ("01"–"16") of any accepted spelling of a Land.
+
+    Raises ``UnknownLandError`` naming the close matches when the spelling is unknown.
+    """
+    index = _spellings(config.data_dir(data_dir) / "laender.csv")
+    key = fold(str(value)) if value is not None else ""
+    if key in index:
+        return index[key]
+    by_name = {fold(land.name): land.name for land in laender(data_dir)}
+    by_name |= {fold(land.name_en): land.name for land in laender(data_dir)}
+    close = difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.6)
+    hint = ", ".join(dict.fromkeys(by_name[c] for c in close)) or "none"
+    raise UnknownLandError(f"unknown Land {value!r} (close matches: {hint})")
+
+
+def land(value: object, data_dir: Path | None = None) -> Land:
+    """The Land record for any accepted spelling."""
+    code = land_code(value, data_dir)
+    return next(x for x in laender(data_dir) if x.ags == code)
+
+
+def land_name(code: str, data_dir: Path | None = None) -> str:
+    """German name for a code; "Deutschland" for the Germany scope."""
+    if code == GERMANY:
+        return "Deutschland"
+    return land(code, data_dir).name
+
+
+def scope_code(value: object, data_dir: Path | None = None) -> str:
+    """Like ``land_code`` but also accepts Germany ("DE", "Deutschland", "Germany", "Bund")."""
+    if fold(str(value)) in {"de", "deutschland", "germany", "bund", "bundesweit"}:
+        return GERMANY
+    return land_code(value, data_dir)

@@ -1,0 +1,51 @@
+"""Where things live: the one place for paths, so notebooks and scripts never hard-code them.
+
+An analyst points the package at their own copy of ``data/`` with the ``HAEFEN_DATA_DIR``
+environment variable or the ``data_dir`` argument of every loader.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parents[1]
+
+DATA_DIR_ENV = "HAEFEN_DATA_DIR"
+REPORTS_DIR_ENV = "HAEFEN_REPORTS_DIR"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The curated data folder: argument, else ``$HAEFEN_DATA_DIR``, else the project's ``data/``."""
+    if override is not None:
+        return Path(override)
+    env = os.environ.get(DATA_DIR_ENV)
+    return Path(env) if env else PROJECT_DIR / "data"
+
+
+def geo_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Committed geodata built by ``scripts/build_geodata.py``."""
+    return data_dir(override) / "geo"
+
+
+def raw_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Where users drop files they received (never modified by the package)."""
+    return data_dir(override) / "raw"
+
+
+def processed_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Cache of parsed files (safe to delete)."""
+    return data_dir(override) / "processed"
+
+
+def reports_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Generated reports: argument, else ``$HAEFEN_REPORTS_DIR``, else the project's ``reports/``."""
+    if override is not None:
+        return Path(override)
+    env = os.environ.get(REPORTS_DIR_ENV)
+    return Path(env) if env else PROJECT_DIR / "reports"
+
+
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
+KERNEL_NAME = "haefen"
