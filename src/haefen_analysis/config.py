@@ -49,3 +49,13 @@ def reports_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 KERNEL_NAME = "haefen"
+
+
+def user_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Analysts' own validated rows (``haefen validate``), merged into the loaders' tables."""
+    return data_dir(override) / "user"
+
+
+def quarantine_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Rows ``haefen validate`` rejected, with the reason, for the analyst to fix."""
+    return user_dir(override) / "quarantine"

@@ -1,0 +1,113 @@
+"""One look for every figure: fonts, colours, German numbers, attribution.
+
+Colours must survive black-and-white print and colour-blind readers: the sequential scale is
+cividis (luminance rises monotonically, designed for colour-vision deficiency), categories use
+the Okabe-Ito palette and, for member status, a marker symbol as a second cue.
+"""
+
+from __future__ import annotations
+
+import math
+
+FONT_FAMILY = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+FONT_SIZE = 13
+TEXT_COLOUR = "#222222"
+#: Plotly's d3 number format separators: decimal comma, thousands dot.
+SEPARATORS = ",."
+
+#: Light (low) to dark (high): higher values print darker.
+SEQUENTIAL = [
+    "#fee838",
+    "#e1cc55",
+    "#c3b369",
+    "#a59c74",
+    "#8a8678",
+    "#707173",
+    "#575d6d",
+    "#3b496c",
+    "#123570",
+    "#00224e",
+]
+#: Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = [
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
+]
+MISSING_COLOUR = "#e6e6e6"
+MISSING_LABEL = "keine Angabe"
+BORDER_COLOUR = "#ffffff"
+BACKGROUND_AREA = "#f2f2f2"
+OUTLINE_COLOUR = "#8c8c8c"
+
+ATTRIBUTION_BKG = "© GeoBasis-DE / BKG (2020), dl-de/by-2-0"
+ATTRIBUTION_GEONAMES = "GeoNames, CC BY 4.0"
+
+#: Member status categories: (label, colour, marker symbol), in legend order.
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    "buendnis": ("Bündnis-Mitglied", "#0072B2", "circle"),
+    "declared": ("Sicherer Hafen (erklärt)", "#56B4E9", "diamond"),
+    "pending": ("Antrag offen", "#999999", "circle-open"),
+    "rejected": ("Antrag abgelehnt", "#E69F00", "square"),
+    "revoked": ("Erklärung widerrufen", "#D55E00", "x"),
+}
+
+
+def status_key(status: object, buendnis_member: object) -> str:
+    """Legend category: declared members of the Bündnis get their own colour."""
+    key = str(status).strip().lower()
+    if key == "declared" and str(buendnis_member).strip().lower() == "yes":
+        return "buendnis"
+    if key not in STATUS_STYLE:
+        raise ValueError(f"status {status!r}: expected one of declared/revoked/rejected/pending")
+    return key
+
+
+def format_number(value: object, decimals: int = 0) -> str:
+    """German number format: 1.234,5; NA as "keine Angabe"."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return MISSING_LABEL
+    if math.isnan(number):
+        return MISSING_LABEL
+    text = f"{number:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def base_layout(title: str, *, height: int = 760, width: int = 620) -> dict[str, object]:
+    """Layout shared by all maps: German separators, clean axes, room for the attribution."""
+    return {
+        "title": {"text": title, "x": 0.02, "xanchor": "left"},
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR},
+        "separators": SEPARATORS,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "width": width,
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "legend": {"x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "bottom"},
+        "dragmode": "pan",
+    }
+
+
+def attribution(*sources: str) -> dict[str, object]:
+    """Annotation crediting the map data, bottom right under the plot."""
+    return {
+        "text": "Karte: " + " · ".join(sources),
+        "showarrow": False,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 1.0,
+        "y": 0.0,
+        "xanchor": "right",
+        "yanchor": "top",
+        "yshift": -8,
+        "font": {"size": 10, "color": "#555555"},
+    }
