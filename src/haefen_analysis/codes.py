@@ -35,7 +35,7 @@ class Land:
 
 
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: "Baden-Württemberg" -> "baden wuerttemberg"."""
+    """Case-, accent- and punctuation-free key: "Baden-Württemberg" -> "baden wuerttemberg"."""
     text = text.strip().casefold()
     for umlaut, ascii_ in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.replace(umlaut, ascii_)

@@ -17,7 +17,7 @@ REPORTS_DIR_ENV = "HAEFEN_REPORTS_DIR"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The curated data folder: argument, else ``$HAEFEN_DATA_DIR``, else the project's ``data/``."""
+    """The curated data folder: argument, else ``$HAEFEN_DATA_DIR``, else the project's data/."""
     if override is not None:
         return Path(override)
     env = os.environ.get(DATA_DIR_ENV)
@@ -40,7 +40,7 @@ def processed_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 
 def reports_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Generated reports: argument, else ``$HAEFEN_REPORTS_DIR``, else the project's ``reports/``."""
+    """Generated reports: argument, else ``$HAEFEN_REPORTS_DIR``, else the project's reports/."""
     if override is not None:
         return Path(override)
     env = os.environ.get(REPORTS_DIR_ENV)

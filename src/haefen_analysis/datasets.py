@@ -78,7 +78,7 @@ def laender(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 def quota_keys(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Königsteiner Schlüssel rows (GWK keys and BAMF EASY quotes); see quota.py for which applies."""
+    """Königsteiner Schlüssel rows (GWK keys, BAMF EASY quotes); quota.py says which applies."""
     return load("koenigsteiner_schluessel", data_dir)
 
 
@@ -128,13 +128,17 @@ def demands(data_dir: str | Path | None = None) -> pd.DataFrame:
     facts = load("demands", data_dir)
     mem = members(data_dir)
     field = resource("demands", data_dir).field("demand")
-    grid = pd.MultiIndex.from_product([mem["member_id"], list(field.enum)], names=["member_id", "demand"])
+    grid = pd.MultiIndex.from_product(
+        [mem["member_id"], list(field.enum)], names=["member_id", "demand"]
+    )
     out = grid.to_frame(index=False).merge(facts, on=["member_id", "demand"], how="left")
     derived = out["demand"].eq(DEMANDS_DERIVED_FROM_MEMBERS) & out["source"].isna()
     by_member = mem.set_index("member_id")
     for col in ("decided", "fulfilled"):
         values = out[col].astype("string")
-        values[derived] = out.loc[derived, "member_id"].map(by_member["buendnis_member"]).astype("string")
+        values[derived] = (
+            out.loc[derived, "member_id"].map(by_member["buendnis_member"]).astype("string")
+        )
         out[col] = pd.Categorical(values.fillna("unknown"), categories=["yes", "no", "unknown"])
     out.loc[derived, "source"] = out.loc[derived, "member_id"].map(by_member["source"])
     out.loc[derived, "note"] = "derived from members.buendnis_member"

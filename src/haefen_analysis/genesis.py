@@ -112,7 +112,9 @@ def read_genesis(
         raise GenesisFormatError(path, None, f"Datei nicht lesbar ({exc.strerror})") from exc
     digest = hashlib.sha256(raw).hexdigest()
     neg = {None: "auto", True: "neg", False: "noneg"}[allow_negative]
-    cache_file = config.processed_dir(data_dir) / "genesis" / f"{digest}-v{PARSER_VERSION}-{neg}.parquet"
+    cache_file = (
+        config.processed_dir(data_dir) / "genesis" / f"{digest}-v{PARSER_VERSION}-{neg}.parquet"
+    )
     if cache and cache_file.exists():
         try:
             df = pd.read_parquet(cache_file)
@@ -124,7 +126,12 @@ def read_genesis(
     df = parse_genesis(raw, path, allow_negative=allow_negative)
     df.attrs["sha256"] = digest
     if cache:
-        _write_atomic(df, cache_file)
+        try:
+            _write_atomic(df, cache_file)
+        except OSError as exc:  # a read-only data folder must not stop the analysis
+            warnings.warn(
+                f"Cache nicht geschrieben ({exc}); Ergebnis ist trotzdem gültig", stacklevel=2
+            )
     df.attrs.update(path=str(path), from_cache=False)
     return df
 
@@ -280,7 +287,7 @@ def _read_flat(text: str, path: str | os.PathLike[str]) -> pd.DataFrame:
     ):
         out[target] = df[column] if column in df else pd.Series(pd.NA, index=df.index, dtype="str")
     out["raw_value"] = df["value"]
-    out["unit"] = df["value_unit"] if "value_unit" in df else pd.NA
+    out["unit"] = df.get("value_unit", pd.NA)
     quality = df["value_q"].str.strip() if "value_q" in df else pd.Series("", index=df.index)
     out["quality"] = quality.where(quality.ne(""))
     out["source_line"] = src
@@ -496,8 +503,10 @@ def _body_cells(
             if not x:
                 if previous is None:
                     raise GenesisFormatError(
-                        path, line, f"Zeilenbeschriftung in Spalte {i + 1} fehlt und kann nicht "
-                        "aus der Zeile darüber übernommen werden"
+                        path,
+                        line,
+                        f"Zeilenbeschriftung in Spalte {i + 1} fehlt und kann nicht "
+                        "aus der Zeile darüber übernommen werden",
                     )
                 labels[i] = previous[i]
         previous = labels
@@ -520,7 +529,9 @@ def _body_cells(
     return row_keys, cells
 
 
-def _name_levels(levels: list[_Level], names: list[str], path: str | os.PathLike[str]) -> list[_Level]:
+def _name_levels(
+    levels: list[_Level], names: list[str], path: str | os.PathLike[str]
+) -> list[_Level]:
     """Say which variable each level is: time, Land, sex by vocabulary, else by the title."""
     remaining = list(names)
 
@@ -643,7 +654,9 @@ def _footer(rows: list[list[str]]) -> tuple[str, str | None]:
 # --------------------------------------------------------------------------- common checks
 
 
-def _finish(df: pd.DataFrame, path: str | os.PathLike[str], allow_negative: bool | None) -> pd.DataFrame:
+def _finish(
+    df: pd.DataFrame, path: str | os.PathLike[str], allow_negative: bool | None
+) -> pd.DataFrame:
     """Numbers, totals, negatives and duplicates: the same rules for both formats."""
     attrs = dict(df.attrs)
     values, markers, n_thousands = _parse_values(df["raw_value"], df["source_line"], path, "value")
@@ -692,7 +705,9 @@ def _check_negative(df: pd.DataFrame, path: str | os.PathLike[str], allow: bool 
     )
 
 
-def _drop_duplicates(df: pd.DataFrame, path: str | os.PathLike[str]) -> tuple[pd.DataFrame, list[int]]:
+def _drop_duplicates(
+    df: pd.DataFrame, path: str | os.PathLike[str]
+) -> tuple[pd.DataFrame, list[int]]:
     """Exact repeats are dropped (and reported); the same cell with two values is an error."""
     key = ["time"] + [
         c for c in df.columns if c.endswith(("_code", "_label")) and not c.startswith("statistic")
@@ -700,8 +715,10 @@ def _drop_duplicates(df: pd.DataFrame, path: str | os.PathLike[str]) -> tuple[pd
     repeated = df.duplicated(key, keep=False)
     if not repeated.any():
         return df, []
-    content = [*key, "value", "missing_marker", "quality"]
-    conflict = df[repeated].groupby(key, dropna=False)[content].nunique(dropna=False).gt(1).any(axis=1)
+    content = ["value", "missing_marker", "quality"]
+    conflict = (
+        df[repeated].groupby(key, dropna=False)[content].nunique(dropna=False).gt(1).any(axis=1)
+    )
     if conflict.any():
         lines = df[repeated].groupby(key, dropna=False)["source_line"].apply(list)[conflict].iloc[0]
         raise GenesisFormatError(

@@ -1,4 +1,4 @@
-"""Reading what German sources write: dates with their precision, numbers with qualifiers, encodings.
+"""Reading what German sources write: dates with precision, numbers with qualifiers, encodings.
 
 A source saying "Juli 2019" must never become "2019-07-01" without saying so: every date comes
 back with its precision (day / month / year). "bis zu 100" is not 100: numbers come back with a
@@ -13,11 +13,34 @@ from datetime import date
 from pathlib import Path
 
 MONTHS = {
-    "januar": 1, "jan": 1, "jänner": 1, "februar": 2, "feb": 2, "märz": 3, "maerz": 3, "mär": 3,
-    "mrz": 3, "april": 4, "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
-    "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10,
-    "november": 11, "nov": 11, "dezember": 12, "dez": 12,
-}  # fmt: skip
+    "januar": 1,
+    "jan": 1,
+    "jänner": 1,
+    "februar": 2,
+    "feb": 2,
+    "märz": 3,
+    "maerz": 3,
+    "mär": 3,
+    "mrz": 3,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "dezember": 12,
+    "dez": 12,
+}
 
 PRECISIONS = ("day", "month", "year")
 
@@ -44,9 +67,10 @@ class PartialDate:
     def german(self) -> str:
         """German display form: "11.07.2019", "07/2019" or "2019"."""
         d = self.date
-        return {"day": f"{d.day:02d}.{d.month:02d}.{d.year}", "month": f"{d.month:02d}/{d.year}"}.get(
-            self.precision, str(d.year)
-        )
+        return {
+            "day": f"{d.day:02d}.{d.month:02d}.{d.year}",
+            "month": f"{d.month:02d}/{d.year}",
+        }.get(self.precision, str(d.year))
 
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")

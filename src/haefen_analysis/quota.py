@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +102,8 @@ DEFINITIONS: dict[str, str] = {
     "pledges_places_unknown": "Zahl der Zusagen ohne bekannte Platzzahl.",
     "admissions": "Summe der Aufnahmen (Kennzahl 'arrived', sofern nicht anders gewählt) mit dem "
     "Land als Bereich; leer, wenn keine Angabe vorliegt. Überlappende Zeiträume werden nicht "
-    "bereinigt.",
+    "bereinigt. Zeile Deutschland: Summe der Länder (bundesweite Angaben ohne Land zählen "
+    "nicht).",
     "admissions_not_exact": "Zahl der Aufnahmeangaben, die nicht exakt sind ('bis zu', 'etwa', "
     "Spanne, 'mehr als') oder keinen Wert haben.",
     "expected_admissions": "Anteil des Landes nach dem gewählten Königsteiner Schlüssel mal der "
@@ -159,17 +161,22 @@ def _match_rounded(quote: pd.DataFrame, gwk: pd.DataFrame) -> list[int]:
     """GWK key years whose shares round to the quoted (rounded) shares, Land by Land."""
     q = quote.set_index("land")["share_percent"].astype(float)
     half = 0.5 * 10.0 ** -_decimals(q) + 1e-9
-    found = []
-    for year, rows in gwk.groupby("year"):
-        g = rows.set_index("land")["share_percent"].astype(float).reindex(q.index)
-        if g.notna().all() and ((g - q).abs() <= half).all():
-            found.append(int(year))
-    return found
+    table = gwk.pivot(index="year", columns="land", values="share_percent").astype(float)
+    table = table.reindex(columns=q.index)
+    fits = ((table - q).abs() <= half).all(axis=1) & table.notna().all(axis=1)
+    return [int(year) for year in fits[fits].index]
 
 
 def easy_key_statements(data_dir: Path | None = None) -> pd.DataFrame:
     """Sourced statements "EASY applied key year K in year Y" (``data/easy_key_years.csv``)."""
     path = config.data_dir(data_dir) / EASY_KEY_YEARS_FILE
+    stat = path.stat()
+    return _read_statements(path, stat.st_mtime_ns, stat.st_size).copy()
+
+
+@cache
+def _read_statements(path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
+    """Parsed and checked once per file version (mtime and size are the cache key)."""
     frame = pd.read_csv(path, dtype={"source": "string", "note": "string"})
     _require(frame, ("easy_year", "key_year", "source"), str(path))
     for row, rec in enumerate(frame.itertuples(index=False), start=2):
@@ -380,7 +387,7 @@ def apply_land_key(
             label = bad[bad].index[0]
             raise QuotaDataError(
                 f"municipalities row {label!r}, column {criterion}: "
-                f"{municipalities.loc[label, criterion]!r} is not a number >= 0"
+                f"{municipalities.loc[label, criterion]} is not a number >= 0"
             )
         if values.sum() <= 0:
             raise QuotaDataError(f"municipalities column {criterion}: the total is 0")
@@ -453,9 +460,9 @@ def crediting_scenarios(regular: pd.Series, special: pd.Series) -> pd.DataFrame:
 # --- Offers and the per-Land table ----------------------------------------------------------
 
 
-def _known_sum(values: pd.Series) -> object:
-    """Sum of the known values, <NA> if none is known (unknown is not zero)."""
-    return values.sum() if values.notna().any() else pd.NA
+def _known_sum(grouped: pd.core.groupby.SeriesGroupBy) -> pd.Series:
+    """Sum of the known values per group, <NA> where none is known (unknown is not zero)."""
+    return grouped.sum(min_count=1).astype("Int64")
 
 
 def _offer_groups(pledges: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -463,8 +470,8 @@ def _offer_groups(pledges: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "pledges": grouped.size(),
-            "pledged_places": grouped.agg(_known_sum).astype("Int64"),
-            "pledges_places_unknown": grouped.agg(lambda s: int(s.isna().sum())),
+            "pledged_places": _known_sum(grouped),
+            "pledges_places_unknown": grouped.size() - grouped.count(),
         }
     )
 
@@ -502,7 +509,7 @@ def cumulative_offer(
         adm = adm[adm["member_id"].notna()]
         pledgers = both.dropna(subset=["member_id"])[["land", "member_id"]].drop_duplicates()
         used = pledgers.merge(adm[["member_id", "value"]], on="member_id")
-        used_by_land = used.groupby("land")["value"].agg(_known_sum)
+        used_by_land = _known_sum(used.groupby("land")["value"])
         idx = pd.MultiIndex.from_product([used_by_land.index, [ALL_CATEGORIES]])
         out["admitted_by_pledging_members"] = pd.Series(
             used_by_land.to_numpy(), index=idx, dtype="Int64"
@@ -511,6 +518,13 @@ def cumulative_offer(
             out["admitted_by_pledging_members"] / out["pledged_places"].replace(0, pd.NA)
         ).astype("Float64")
     return out.reset_index()
+
+
+def _one_crediting(values: pd.Series) -> str:
+    """One crediting value for a Land with several rule rows: the known one, "unknown" if none,
+    "no/yes" when the rows disagree (e.g. different levels)."""
+    known = sorted(set(values.dropna().astype(str)) - {"unknown"})
+    return "/".join(known) or "unknown"
 
 
 def _population_at(population: pd.DataFrame, date: object | None) -> pd.Series:
@@ -589,9 +603,9 @@ def per_land_table(
 
     adm = _admitted(admissions, admission_metrics)
     adm = adm[adm["scope"].isin(laender)]
-    by_scope = adm.groupby("scope")["value"].agg(_known_sum).reindex(laender).astype("Int64")
+    by_scope = _known_sum(adm.groupby("scope")["value"]).reindex(laender)
     out["admissions"] = per_land(by_scope).astype("Int64")
-    out.loc[codes.GERMANY, "admissions"] = _known_sum(by_scope)
+    out.loc[codes.GERMANY, "admissions"] = by_scope.sum() if by_scope.notna().any() else pd.NA
     inexact = (adm["qualifier"].astype("string") != "exact") | adm["value"].isna()
     out["admissions_not_exact"] = per_land(
         inexact.groupby(adm["scope"]).sum().reindex(laender, fill_value=0)
@@ -605,8 +619,9 @@ def per_land_table(
     out["buendnis_members"] = per_land(
         members[yes].groupby("land").size().reindex(laender, fill_value=0)
     ).astype("Int64")
-    crediting = land_rules.set_index("land")["crediting"].astype("string")
-    out["crediting"] = crediting.reindex(index).fillna("unknown")
+    _require(land_rules, ("land", "crediting"), "land_rules")
+    crediting = land_rules.groupby("land")["crediting"].agg(_one_crediting)
+    out["crediting"] = crediting.reindex(index).fillna("unknown").astype("string")
     out.attrs = dict(
         key=key_caption(shares), key_attrs=shares.attrs, population_date=pop.attrs["date"]
     )

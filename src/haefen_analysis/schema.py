@@ -64,7 +64,9 @@ class Resource:
 
 def _field(spec: dict) -> Field:
     if spec["type"] not in TYPES:
-        raise ValueError(f"{CATALOGUE_FILE}: field {spec['name']!r} has unknown type {spec['type']!r}")
+        raise ValueError(
+            f"{CATALOGUE_FILE}: field {spec['name']!r} has unknown type {spec['type']!r}"
+        )
     return Field(
         name=spec["name"],
         type=spec["type"],

@@ -17,7 +17,7 @@ import pandas as pd
 
 from haefen_analysis.schema import Field, Resource
 
-_ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 PRECISION_DTYPE = pd.CategoricalDtype(["day", "month", "year"])
 
@@ -70,7 +70,7 @@ class _Collector:
 def _partial_dates(col: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(start-of-period dates, precision, invalid mask) for ISO partial dates."""
     present = col != ""
-    well_formed = col.str.fullmatch(_ISO_PARTIAL.pattern)
+    well_formed = col.str.fullmatch(ISO_PARTIAL.pattern)
     padded = col.where(col.str.len() != 4, col + "-01-01")
     padded = padded.where(padded.str.len() != 7, padded + "-01")
     dates = pd.to_datetime(padded.where(present & well_formed), format="%Y-%m-%d", errors="coerce")
@@ -104,7 +104,9 @@ def _type_column(f: Field, col: pd.Series, out: dict, c: _Collector, today: date
     dates, precision, invalid = _partial_dates(col)
     c.rows(invalid, f, "type", "not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
     if f.not_future:
-        c.rows(dates > pd.Timestamp(today), f, "not_future", f"date lies in the future (after {today})")
+        c.rows(
+            dates > pd.Timestamp(today), f, "not_future", f"date lies in the future (after {today})"
+        )
     out[f.name] = dates
     out[f"{f.name}_precision"] = precision
     return col
@@ -128,11 +130,27 @@ def check_table(
     missing = [f.name for f in res.fields if f.name not in raw.columns]
     extra = [col for col in raw.columns if col not in res.columns]
     if missing:
-        c.items.append(Problem(file, None, ", ".join(missing), None, "missing_column",
-                               f"column(s) missing; table {res.name!r} needs: {', '.join(res.columns)}"))  # fmt: skip
+        c.items.append(
+            Problem(
+                file,
+                None,
+                ", ".join(missing),
+                None,
+                "missing_column",
+                f"column(s) missing; table {res.name!r} needs: {', '.join(res.columns)}",
+            )
+        )
     if extra:
-        c.items.append(Problem(file, None, ", ".join(extra), None, "unknown_column",
-                               f"column(s) not in table {res.name!r} (allowed: {', '.join(res.columns)})"))  # fmt: skip
+        c.items.append(
+            Problem(
+                file,
+                None,
+                ", ".join(extra),
+                None,
+                "unknown_column",
+                f"column(s) not in table {res.name!r} (allowed: {', '.join(res.columns)})",
+            )
+        )
     if missing or extra:
         return pd.DataFrame(), c.items
     out: dict[str, object] = {}
@@ -156,15 +174,23 @@ def check_table(
     if res.primary_key and not any(res.field(k).unique for k in res.primary_key):
         key = raw[list(res.primary_key)].fillna("").astype(str)
         dup = key.duplicated(keep="first")
-        c.rows(dup, res.field(res.primary_key[0]), "primary_key",
-               f"duplicate key ({', '.join(res.primary_key)}) – an earlier row has the same")  # fmt: skip
+        c.rows(
+            dup,
+            res.field(res.primary_key[0]),
+            "primary_key",
+            f"duplicate key ({', '.join(res.primary_key)}) – an earlier row has the same",
+        )
     for fk in res.foreign_keys:
         allowed = (references or {}).get(f"{fk.resource}.{fk.reference_fields[0]}")
         if allowed is None:
             continue
         col = raw[fk.fields[0]].fillna("").astype(str).str.strip()
-        c.rows((col != "") & ~col.isin(allowed), res.field(fk.fields[0]), "foreign_key",
-               f"not found in table {fk.resource!r} ({fk.reference_fields[0]})")  # fmt: skip
+        c.rows(
+            (col != "") & ~col.isin(allowed),
+            res.field(fk.fields[0]),
+            "foreign_key",
+            f"not found in table {fk.resource!r} ({fk.reference_fields[0]})",
+        )
     typed = pd.DataFrame(out, index=raw.index)
     return typed, sorted(c.items, key=lambda p: (p.row or 0, p.column or ""))
 

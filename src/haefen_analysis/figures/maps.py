@@ -10,7 +10,6 @@ alike. Holes (Berlin in Brandenburg) are kept as separate sub-paths; plotly fill
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -101,12 +100,12 @@ def _outline(areas: pd.DataFrame, *, fill: str | None, line: str, width: float) 
     return trace
 
 
-def _area_trace(area: pd.Series, colour: str, hover: str, **extra: object) -> dict:
+def _area_trace(x: np.ndarray, y: np.ndarray, colour: str, hover: str, **extra: object) -> dict:
     """One filled area; hovering anywhere on it shows ``hover`` (plotly's fill hover)."""
     return {
         "type": "scatter",
-        "x": area["x"],
-        "y": area["y"],
+        "x": x,
+        "y": y,
         "mode": "lines",
         "fill": "toself",
         "fillcolor": colour,
@@ -202,7 +201,7 @@ def _fill_traces(values: pd.Series, areas: pd.DataFrame, label: str, decimals: i
             legend = {"name": text, "legendgroup": text, "showlegend": text not in shown}
             shown.add(text)
         hover = f"<b>{area.label}</b><br>{label}: {text}"
-        traces.append(_area_trace(area, colour, hover, **legend))
+        traces.append(_area_trace(area.x, area.y, colour, hover, **legend))
     if numeric and len(present):
         traces.append(_colourbar(lo, hi, label, decimals))
     return traces
@@ -294,7 +293,7 @@ def _member_areas(
         legend = {"name": name, "legendgroup": name, "showlegend": name not in shown}
         shown.add(name)
         area = by_ags.loc[row["ags"]]
-        traces.append(_area_trace(area, _translucent(colour), hover, **legend))
+        traces.append(_area_trace(area["x"], area["y"], _translucent(colour), hover, **legend))
     return traces
 
 
@@ -334,7 +333,10 @@ def member_map(
     traces += _member_areas(land_areas, laender, size_label, shown)
     traces += _member_areas(kreis_areas, kreise, size_label, shown)
     traces.append(_outline(view, fill=None, line=theme.OUTLINE_COLOUR, width=1.0))
-    keys = [theme.status_key(s, b) for s, b in zip(points["status"], points["buendnis_member"])]
+    keys = [
+        theme.status_key(s, b)
+        for s, b in zip(points["status"], points["buendnis_member"], strict=True)
+    ]
     x, y = project(points["lat"], points["lon"])
     sizes = _marker_sizes(points["size_value"])
     for key, (name, colour, symbol) in theme.STATUS_STYLE.items():
