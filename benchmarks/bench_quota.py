@@ -106,9 +106,8 @@ def main() -> None:
     )
     capped = capped_proportional(population, 150_000, caps)
     naive = naive_capped_webster(pop_list, 150_000, caps_list)
-    print(
-        f"  (capped check: placed {capped.placed:,}, matches naive: {capped.persons.tolist() == naive})"
-    )
+    same = capped.persons.tolist() == naive
+    print(f"  (capped check: placed {capped.placed:,}, equal to the naive result: {same})")
     line(
         f"Sainte-Laguë capped by offers (0-39 places), {sum(caps_list):,} capacity",
         best_ms(lambda: capped_proportional(population, PERSONS, caps)),

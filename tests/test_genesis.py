@@ -462,3 +462,26 @@ def test_cli_rejects_unknown_output_format(runner: CliRunner, tmp_path: Path) ->
         genesis_cli.app, ["genesis", str(FLAT_REGIO), "--out", str(tmp_path / "x.xlsx")]
     )
     assert result.exit_code == 1 and "nur .csv oder .parquet" in result.output
+
+
+def test_table_csv_with_two_label_columns_carries_labels_down() -> None:
+    content = (
+        "Tabelle: 12411-9998\n"
+        "Bevölkerung: Bundesländer, Stichtag, Geschlecht;;;;;\n"
+        "Fortschreibung des Bevölkerungsstandes;;;;;\n"
+        "Bevölkerungsstand (Anzahl);;;;;\n"
+        ";;männlich;;weiblich;\n"
+        "31.12.2023;Hamburg;10;e;20;e\n"
+        ";Bremen;5;e;6;e\n"
+        "__________\n"
+        "Stand: 01.01.2026 / 12:00:00\n"
+    )
+    df = parse_text(content)
+    assert len(df) == 4
+    bremen = one(df, DLAND_code="04", GES_code="GESW")
+    assert (bremen["time"], bremen["value"], bremen["source_line"]) == ("2023-12-31", 6.0, 7)
+
+
+def test_utf16_or_binary_file_is_refused() -> None:
+    with pytest.raises(GenesisFormatError, match="UTF-16"):
+        parse_genesis(text(FLAT_REGIO).encode("utf-16"), "excel.csv")

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from haefen_analysis import codes, quota
+from haefen_analysis.validate import DataValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quota"
 LAENDER = [f"{i:02d}" for i in range(1, 17)]
@@ -66,8 +67,16 @@ def test_missing_year_is_an_error_listing_the_years(keys) -> None:
 def test_ambiguous_rounded_quote_is_refused(keys) -> None:
     copy = keys[(keys["key_type"] == "gwk") & (keys["year"] == 2019)].assign(year=2018)
     doubled = pd.concat([keys, copy], ignore_index=True)
-    with pytest.raises(quota.QuotaDataError, match=r"matches GWK key years \[2018, 2019\]"):
+    with pytest.raises(
+        quota.QuotaDataError, match=r"EASY year 2022 match GWK key years \[2018, 2019\]"
+    ):
         quota.easy_key_years(doubled, STATEMENTS)
+
+
+def test_sources_that_disagree_are_refused(keys) -> None:
+    other = STATEMENTS.assign(easy_year=2022, key_year=2020).astype({"easy_year": "Int64"})
+    with pytest.raises(quota.QuotaDataError, match="disagree on the key EASY applied in 2022"):
+        quota.key_shares(keys, 2022, statements=other)
 
 
 def test_unknown_rule_is_refused(keys) -> None:
@@ -130,7 +139,7 @@ def test_land_key_weights_need_a_source(tmp_path) -> None:
     (tmp_path / "land_key_weights.csv").write_text(
         "land,criterion,weight,rule_note,source\n08,population,1.0,,\n", encoding="utf-8"
     )
-    with pytest.raises(quota.QuotaDataError, match="row 2: column source is empty"):
+    with pytest.raises(DataValidationError, match="row 2, column 'source'.*rule: required"):
         quota.land_key_weights(tmp_path)
 
 

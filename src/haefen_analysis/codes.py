@@ -49,9 +49,15 @@ def _rows(path: Path) -> tuple[dict[str, str], ...]:
         return tuple(csv.DictReader(fh))
 
 
+def _path(data_dir: Path | None) -> Path:
+    """The Länder table of the data folder in use, else the project's own (codes are fixed)."""
+    path = config.data_dir(data_dir) / "laender.csv"
+    return path if path.exists() else config.PROJECT_DIR / "data" / "laender.csv"
+
+
 def laender(data_dir: Path | None = None) -> tuple[Land, ...]:
     """All 16 Länder in AGS order."""
-    rows = _rows(config.data_dir(data_dir) / "laender.csv")
+    rows = _rows(_path(data_dir))
     return tuple(Land(r["ags"], r["iso"], r["short"], r["name"], r["name_en"]) for r in rows)
 
 
@@ -71,7 +77,7 @@ def land_code(value: object, data_dir: Path | None = None) -> str:
 
     Raises ``UnknownLandError`` naming the close matches when the spelling is unknown.
     """
-    index = _spellings(config.data_dir(data_dir) / "laender.csv")
+    index = _spellings(_path(data_dir))
     key = fold(str(value)) if value is not None else ""
     if key in index:
         return index[key]

@@ -39,11 +39,15 @@ def _stamp(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
 
 
-def _references(res: Resource, data_dir: Path | None) -> dict[str, set[str]]:
+def references(res: Resource, data_dir: Path | None) -> dict[str, set[str]]:
+    """Allowed values of each foreign key; a referenced table missing from a partial data
+    folder is taken from the project's own data (the Länder codes, above all)."""
     refs = {}
     for fk in res.foreign_keys:
-        key = f"{fk.resource}.{fk.reference_fields[0]}"
-        refs[key] = set(load(fk.resource, data_dir)[fk.reference_fields[0]].dropna().astype(str))
+        ref = resource(fk.resource, data_dir)
+        dd = data_dir if _files(ref, data_dir) else config.PROJECT_DIR / "data"
+        values = load(fk.resource, dd)[fk.reference_fields[0]].dropna().astype(str)
+        refs[f"{fk.resource}.{fk.reference_fields[0]}"] = set(values)
     return refs
 
 
@@ -56,7 +60,7 @@ def _load(name: str, data_dir: Path | None, stamp: tuple) -> pd.DataFrame:
         frames.append(raw)
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=res.columns)
     label = " + ".join(p for p, *_ in stamp) or res.path
-    typed, problems = check_table(raw, res, label, references=_references(res, data_dir))
+    typed, problems = check_table(raw, res, label, references=references(res, data_dir))
     if problems:
         raise DataValidationError(problems)
     return typed

@@ -76,7 +76,9 @@ def summary(df) -> list[str]:  # noqa: ANN001 - pandas stays a lazy import
         f"Statistik: {statistic} {label}"
         + (f" (Tabelle {table})" if isinstance(table, str) else ""),
         f"Merkmale: {', '.join(f'{k} ({v})' for k, v in attrs['variables'].items())}",
-        f"Zeit: {times[0]} bis {times[-1]} ({len(times)} Zeitpunkte)" if times else "Zeit: keine",
+        f"Zeit: {times[0]} bis {times[-1]} ({len(times)} Zeitpunkt{'e' * (len(times) > 1)})"
+        if times
+        else "Zeit: keine",
         f"Zeilen: {len(df)}",
         f"Fehlende Werte: {marker_text}",
         f"Summenzeilen (Insgesamt): {int(df['is_total'].sum())}",

@@ -30,7 +30,10 @@ KINDS = POINT_KINDS | KREIS_KINDS | LAND_KINDS
 #: Words in front of a Kreis name that VG250 leaves out ("Landkreis Göttingen" -> Göttingen).
 KREIS_PREFIX = re.compile(r"^(landkreis|kreis|lk|lkr)\s+")
 #: Titles in front of a town name ("Hansestadt Lübeck", "Stadt Halle (Westf.)").
-TOWN_PREFIX = re.compile(r"^(stadt|gemeinde|markt|flecken|samtgemeinde|\w+stadt)\s+")
+TOWN_PREFIX = re.compile(
+    r"^(stadt|gemeinde|markt|flecken|samtgemeinde|hansestadt|universitaetsstadt|lutherstadt"
+    r"|landeshauptstadt|bundesstadt|kreisstadt|grosse kreisstadt|wissenschaftsstadt)\s+"
+)
 #: Qualifiers after a town name that GeoNames often leaves out ("Rottenburg am Neckar").
 TOWN_SUFFIX = re.compile(r"\s+(am|an der|im|in|in der|ob der|bei|vor der|auf der|a|i)\s+.*$")
 PARENTHESIS = re.compile(r"\s*\(.*\)\s*$")
@@ -94,15 +97,12 @@ def _key(name: str) -> str:
 
 
 def _town_variants(name: str) -> list[str]:
-    """Shorter spellings to try when the full name is not in GeoNames, most specific first."""
+    """Shorter spellings to try when the full name is not in GeoNames, most specific first:
+    without title ("Hansestadt"), without "(Westf.)", without "am Neckar"."""
     key = _key(name)
-    out: list[str] = []
-    bare = PARENTHESIS.sub("", name)
-    for candidate in (TOWN_PREFIX.sub("", key), _key(bare), TOWN_SUFFIX.sub("", _key(bare))):
-        candidate = TOWN_SUFFIX.sub("", candidate) if candidate != _key(bare) else candidate
-        if candidate and candidate != key and candidate not in out:
-            out.append(candidate)
-    return out
+    bare = TOWN_PREFIX.sub("", _key(PARENTHESIS.sub("", name)))
+    variants = (TOWN_PREFIX.sub("", key), bare, TOWN_SUFFIX.sub("", bare))
+    return [v for v in dict.fromkeys(variants) if v and v != key]
 
 
 class _Index:
@@ -214,14 +214,17 @@ def _locate_kreis(index: _Index, name: str, land: str | None) -> dict[str, objec
         return _unresolved(f"{what} (VG250 Kreise, Land {land or 'unbekannt'})")
     kreis = hits.iloc[0]
     lat, lon = _area_point(kreis.geometry)
-    exact = _key(kreis["name"]) == _key(name)
+    own_name = kreis["name"]
+    if own_name.split()[0] not in {"Region", "Städteregion", "Regionalverband"}:
+        own_name = f"{kreis['bez']} {own_name}"
+    exact = _key(name) in {_key(kreis["name"]), _key(own_name)}
     return {
         "lat": lat,
         "lon": lon,
         "kreis_ags": kreis["ags"],
         "land": kreis["land"],
         "match": "exact" if exact else "variant",
-        "matched_name": f"{kreis['bez']} {kreis['name']}",
+        "matched_name": own_name,
     }
 
 

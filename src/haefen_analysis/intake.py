@@ -156,12 +156,7 @@ def validate_file(
     member_ids = set(datasets.members(dd)["member_id"].dropna())
     norm_problems = _normalise(raw, res, str(path), member_ids, result.corrections)
     _fill_ids(raw, table, result.corrections)
-    refs = {
-        f"{fk.resource}.{fk.reference_fields[0]}": set(
-            datasets.load(fk.resource, dd)[fk.reference_fields[0]].dropna().astype(str)
-        )
-        for fk in res.foreign_keys
-    }
+    refs = datasets.references(res, dd)
     _typed, problems = check_table(raw, res, str(path), today=today, references=refs)
     problems = norm_problems + problems
     if any(p.row is None for p in problems):  # whole-file problem: nothing can be merged

@@ -16,15 +16,13 @@ A year for which no key can be resolved is an error naming the years that exist.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from haefen_analysis import codes, config
+from haefen_analysis import codes, datasets
 from haefen_analysis.allocation import capped_proportional, hare_niemeyer
 
 #: Key-selection rules accepted by ``key_shares``.
@@ -143,46 +141,101 @@ def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
         raise QuotaDataError(f"{what}: missing column(s) {missing}; has {list(frame.columns)}")
 
 
-def _years_text(years: pd.Series | list[int]) -> str:
+def _years_text(years: list[int]) -> str:
     return ", ".join(str(int(y)) for y in sorted(set(years))) or "none"
 
 
-def _gwk(keys: pd.DataFrame) -> pd.DataFrame:
-    _require(keys, ("year", "land", "share_percent", "key_type", "easy_year"), "quota_keys")
-    return keys[keys["key_type"].astype("string") == "gwk"]
+_KEY_COLUMNS = ("year", "land", "share_percent", "key_type", "easy_year", "source")
 
 
-def _decimals(values: pd.Series) -> int:
+@dataclass(frozen=True)
+class _KeyRow:
+    year: int | None
+    land: str
+    share: float
+    kind: str
+    easy_year: int | None
+    source: str
+
+
+def _key_rows(keys: pd.DataFrame) -> list[_KeyRow]:
+    """The quota_keys rows as plain records: the frame is small, pandas overhead is not."""
+    _require(keys, _KEY_COLUMNS, "quota_keys")
+
+    def opt_int(value: object) -> int | None:
+        return None if pd.isna(value) else int(value)
+
+    return [
+        _KeyRow(opt_int(y), str(land), float(share), str(kind), opt_int(e), str(src))
+        for y, land, share, kind, e, src in keys[list(_KEY_COLUMNS)].itertuples(index=False)
+    ]
+
+
+def _gwk_keys(rows: list[_KeyRow]) -> dict[int, dict[str, float]]:
+    table: dict[int, dict[str, float]] = {}
+    for r in rows:
+        if r.kind == "gwk" and r.year is not None:
+            if r.land in table.setdefault(r.year, {}):
+                raise QuotaDataError(f"quota_keys: GWK key {r.year} lists Land {r.land} twice")
+            table[r.year][r.land] = r.share
+    return table
+
+
+def _decimals(values: list[float]) -> int:
     """Fewest decimals (0-5) that reproduce every quoted value: the precision of a rounded quote."""
-    return next(d for d in range(6) if np.allclose(values.round(d), values, atol=1e-12))
+    return next(d for d in range(6) if all(abs(round(v, d) - v) < 1e-12 for v in values))
 
 
-def _match_rounded(quote: pd.DataFrame, gwk: pd.DataFrame) -> list[int]:
+def _match_rounded(quote: dict[str, float], gwk: dict[int, dict[str, float]]) -> list[int]:
     """GWK key years whose shares round to the quoted (rounded) shares, Land by Land."""
-    q = quote.set_index("land")["share_percent"].astype(float)
-    half = 0.5 * 10.0 ** -_decimals(q) + 1e-9
-    table = gwk.pivot(index="year", columns="land", values="share_percent").astype(float)
-    table = table.reindex(columns=q.index)
-    fits = ((table - q).abs() <= half).all(axis=1) & table.notna().all(axis=1)
-    return [int(year) for year in fits[fits].index]
+    half = 0.5 * 10.0 ** -_decimals(list(quote.values())) + 1e-9
+    return sorted(
+        year
+        for year, shares in gwk.items()
+        if all(land in shares and abs(shares[land] - q) <= half for land, q in quote.items())
+    )
 
 
 def easy_key_statements(data_dir: Path | None = None) -> pd.DataFrame:
     """Sourced statements "EASY applied key year K in year Y" (``data/easy_key_years.csv``)."""
-    path = config.data_dir(data_dir) / EASY_KEY_YEARS_FILE
-    stat = path.stat()
-    return _read_statements(path, stat.st_mtime_ns, stat.st_size).copy()
+    return datasets.load("easy_key_years", data_dir)
 
 
-@cache
-def _read_statements(path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
-    """Parsed and checked once per file version (mtime and size are the cache key)."""
-    frame = pd.read_csv(path, dtype={"source": "string", "note": "string"})
-    _require(frame, ("easy_year", "key_year", "source"), str(path))
-    for row, rec in enumerate(frame.itertuples(index=False), start=2):
-        if pd.isna(rec.source) or not str(rec.source).strip():
-            raise QuotaDataError(f"{path} row {row}: column source is empty (every fact needs one)")
-    return frame.astype({"easy_year": "Int64", "key_year": "Int64"})
+def _easy_mapping(
+    rows: list[_KeyRow],
+    gwk: dict[int, dict[str, float]],
+    statements: pd.DataFrame | None,
+    data_dir: Path | None,
+) -> dict[int, tuple[int, str, str]]:
+    """EASY year -> (GWK key year, basis, source), from quotes and statements; see below."""
+    found: list[tuple[int, int, str, str]] = []
+    for kind, basis in (("easy_quoted", "quoted"), ("easy_quoted_rounded", "quoted_rounded")):
+        quotes = [r for r in rows if r.kind == kind]
+        for easy_year in sorted({r.easy_year for r in quotes if r.easy_year is not None}):
+            quote = [r for r in quotes if r.easy_year == easy_year]
+            if basis == "quoted":
+                years = sorted({r.year for r in quote if r.year is not None})
+            else:
+                years = _match_rounded({r.land: r.share for r in quote}, gwk)
+            if len(years) != 1:
+                raise QuotaDataError(
+                    f"quota_keys: the {kind} rows for EASY year {easy_year} match GWK key years "
+                    f"{years or 'none'}; exactly one is required"
+                )
+            source = "; ".join(dict.fromkeys(r.source for r in quote))
+            found.append((easy_year, years[0], basis, source))
+    stated = easy_key_statements(data_dir) if statements is None else statements
+    for rec in stated[["easy_year", "key_year", "source"]].itertuples(index=False):
+        found.append((int(rec.easy_year), int(rec.key_year), "statement", str(rec.source)))
+    mapping: dict[int, tuple[int, str, str]] = {}
+    for easy_year, key_year, basis, source in found:
+        if easy_year in mapping and mapping[easy_year][0] != key_year:
+            raise QuotaDataError(
+                f"sources disagree on the key EASY applied in {easy_year}: GWK "
+                f"{mapping[easy_year][0]} ({mapping[easy_year][2]}) vs {key_year} ({source})"
+            )
+        mapping.setdefault(easy_year, (key_year, basis, source))
+    return mapping
 
 
 def easy_key_years(
@@ -193,44 +246,17 @@ def easy_key_years(
     Derived from data, in this order: BAMF share tables quoted with their key year
     (``easy_quoted``), rounded BAMF quotes matched to the only GWK year that rounds to them
     (``easy_quoted_rounded``), then statements without a share table
-    (``data/easy_key_years.csv``). Years not listed follow ``EASY_KEY_LAG``.
+    (``data/easy_key_years.csv``; default ``statements=None`` reads it). Sources that disagree
+    are an error. Years not listed follow ``EASY_KEY_LAG``.
     Columns: easy_year, key_year, basis (quoted / quoted_rounded / statement), source.
     """
-    gwk = _gwk(keys)
-    rows: list[dict[str, object]] = []
-    kind = keys["key_type"].astype("string")
-    for easy_year, quote in keys[kind == "easy_quoted"].groupby("easy_year"):
-        key_year = quote["year"].dropna().unique()
-        if len(key_year) != 1:
-            raise QuotaDataError(
-                f"quota_keys: easy_quoted rows for EASY year {easy_year} name key years "
-                f"{list(key_year)}; exactly one is required"
-            )
-        source = "; ".join(quote["source"].astype("string").dropna().unique())
-        rows.append(dict(easy_year=easy_year, key_year=key_year[0], basis="quoted", source=source))
-    for easy_year, quote in keys[kind == "easy_quoted_rounded"].groupby("easy_year"):
-        years = _match_rounded(quote, gwk)
-        if len(years) != 1:
-            raise QuotaDataError(
-                f"quota_keys: the rounded EASY quote for {easy_year} matches GWK key years "
-                f"{years or 'none'}; exactly one is required to infer its key year"
-            )
-        source = "; ".join(quote["source"].astype("string").dropna().unique())
-        rows.append(
-            dict(easy_year=easy_year, key_year=years[0], basis="quoted_rounded", source=source)
-        )
-    stated = easy_key_statements(data_dir) if statements is None else statements
-    columns = ["easy_year", "key_year", "basis", "source"]
-    table = pd.concat(
-        [pd.DataFrame(rows, columns=columns), stated.assign(basis="statement")[columns]],
-        ignore_index=True,
+    rows = _key_rows(keys)
+    mapping = _easy_mapping(rows, _gwk_keys(rows), statements, data_dir)
+    table = pd.DataFrame(
+        [(e, *mapping[e]) for e in sorted(mapping)],
+        columns=["easy_year", "key_year", "basis", "source"],
     )
-    table = table.astype({"easy_year": "Int64", "key_year": "Int64"})
-    clash = table.groupby("easy_year")["key_year"].nunique()
-    if (clash > 1).any():
-        bad = table[table["easy_year"].isin(clash[clash > 1].index)]
-        raise QuotaDataError(f"sources disagree on the key EASY applied:\n{bad.to_string()}")
-    return table.drop_duplicates("easy_year").sort_values("easy_year").reset_index(drop=True)
+    return table.astype({"easy_year": "Int64", "key_year": "Int64"})
 
 
 def key_shares(
@@ -248,39 +274,32 @@ def key_shares(
     """
     if rule not in RULES:
         raise ValueError(f"rule {rule!r} unknown; use one of {sorted(RULES)}")
-    gwk = _gwk(keys)
-    gwk_years = gwk["year"].dropna().astype(int)
-    basis, source, key_year = "gwk", "", int(year)
+    rows = _key_rows(keys)
+    gwk = _gwk_keys(rows)
+    key_year, basis, source = int(year), "gwk", ""
     if rule == "easy":
-        mapping = easy_key_years(keys, statements, data_dir)
-        hit = mapping[mapping["easy_year"] == year]
-        if len(hit):
-            key_year, basis, source = (
-                int(hit["key_year"].iloc[0]),
-                *hit[["basis", "source"]].iloc[0],
-            )
-        else:
-            key_year, basis = int(year) - EASY_KEY_LAG, "default"
-            source = f"default rule: EASY applies the GWK key of the year {EASY_KEY_LAG} before"
-    rows = gwk[gwk["year"] == key_year]
-    if rows.empty:
+        mapping = _easy_mapping(rows, gwk, statements, data_dir)
+        default = (
+            int(year) - EASY_KEY_LAG,
+            "default",
+            f"default rule: EASY applies the GWK key of the year {EASY_KEY_LAG} before",
+        )
+        key_year, basis, source = mapping.get(int(year), default)
+    if key_year not in gwk:
         text = f"no Königsteiner Schlüssel for year {year} under rule {rule!r}"
         if rule == "easy":
-            resolvable = set(mapping["easy_year"].astype(int)) | {
-                y + EASY_KEY_LAG for y in gwk_years
-            }
+            resolvable = set(mapping) | {y + EASY_KEY_LAG for y in gwk}
             text += (
                 f" (it would be the GWK key {key_year}, basis {basis}); EASY years that resolve: "
                 f"{_years_text(list(resolvable))}"
             )
-        raise KeyNotFoundError(f"{text}; GWK key years in the data: {_years_text(gwk_years)}")
-    shares = rows.set_index("land")["share_percent"].astype(float).sort_index()
-    if shares.index.duplicated().any():
-        raise QuotaDataError(f"quota_keys: GWK key {key_year} lists a Land twice")
-    shares.name = "share_percent"
+        raise KeyNotFoundError(f"{text}; GWK key years in the data: {_years_text(list(gwk))}")
+    shares = pd.Series(gwk[key_year], name="share_percent", dtype=float).sort_index()
     shares.index.name = "land"
     if not source:
-        source = "; ".join(rows["source"].astype("string").dropna().unique())
+        source = "; ".join(
+            dict.fromkeys(r.source for r in rows if r.kind == "gwk" and r.year == key_year)
+        )
     shares.attrs = dict(rule=rule, year=int(year), key_year=key_year, basis=basis, source=source)
     return shares
 
@@ -311,29 +330,14 @@ def allocate_to_laender(total: int, shares: pd.Series) -> pd.DataFrame:
 
 
 def land_key_weights(data_dir: Path | None = None) -> pd.DataFrame:
-    """Criterion weights of the Länder's distribution keys (``data/land_key_weights.csv``).
-
-    Checked: known Land codes, weights in (0, 1] summing to 1 per Land, a source on every row.
-    """
-    path = config.data_dir(data_dir) / LAND_KEY_WEIGHTS_FILE
-    with path.open(encoding="utf-8") as fh:
-        records = list(csv.DictReader(fh))
-    known = {land.ags for land in codes.laender()}
-    for row, rec in enumerate(records, start=2):
-        if rec["land"] not in known:
-            raise QuotaDataError(f"{path} row {row}: land {rec['land']!r} is not an AGS code")
-        for column in ("criterion", "source"):
-            if not rec[column].strip():
-                raise QuotaDataError(f"{path} row {row}: column {column} is empty")
-        weight = float(rec["weight"])
-        if not 0 < weight <= 1:
-            raise QuotaDataError(f"{path} row {row}: weight {rec['weight']} not in (0, 1]")
-    frame = pd.DataFrame(records, columns=["land", "criterion", "weight", "rule_note", "source"])
+    """Criterion weights of the Länder's distribution keys (``data/land_key_weights.csv``),
+    validated by the catalogue; here only the rule across rows: weights sum to 1 per Land."""
+    frame = datasets.load("land_key_weights", data_dir)
     frame["weight"] = frame["weight"].astype(float)
     sums = frame.groupby("land")["weight"].sum()
     off = sums[(sums - 1).abs() > 1e-9]
     if len(off):
-        raise QuotaDataError(f"{path}: weights must sum to 1 per Land; {off.to_dict()}")
+        raise QuotaDataError(f"land_key_weights: weights must sum to 1 per Land; {off.to_dict()}")
     return frame
 
 

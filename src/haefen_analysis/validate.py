@@ -83,11 +83,10 @@ def _type_column(f: Field, col: pd.Series, out: dict, c: _Collector, today: date
     """Converted column (also written into ``out``) and type problems; returns numeric view."""
     present = col != ""
     if f.type == "string":
-        out[f.name] = (
-            pd.Categorical(col.where(present), categories=list(f.enum))
-            if f.enum
-            else col.where(present).astype("string")
-        )
+        if f.enum:  # values outside the enum are reported below and left empty here
+            out[f.name] = pd.Categorical(col.where(present & col.isin(f.enum)), list(f.enum))
+        else:
+            out[f.name] = col.where(present).astype("string")
         return col
     if f.type in ("integer", "number"):
         num = pd.to_numeric(col.where(present), errors="coerce")

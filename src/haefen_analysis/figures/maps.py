@@ -25,6 +25,8 @@ from haefen_analysis.figures import theme
 CRS = "EPSG:3035"
 MAX_MARKER = 40.0
 MIN_MARKER = 7.0
+#: At most this many colour classes in a choropleth (more do not print distinguishably).
+MAX_CLASSES = 7
 
 
 @cache
@@ -49,12 +51,15 @@ def _areas(level: str, data_dir: Path | None) -> pd.DataFrame:
         xs.append(joined[:, 0].round(2).astype("float32"))
         ys.append(joined[:, 1].round(2).astype("float32"))
     bounds = frame.bounds / 1000.0
+    inner = frame.representative_point()
     out = pd.DataFrame(
         {
             "ags": frame["ags"].to_numpy(),
             "land": frame["land"].to_numpy(),
             "label": frame["label"].to_numpy(),
             "area": frame.area.to_numpy(),
+            "px": (inner.x / 1000.0).round(2).to_numpy(),
+            "py": (inner.y / 1000.0).round(2).to_numpy(),
             "x": xs,
             "y": ys,
         }
@@ -117,7 +122,9 @@ def _area_trace(x: np.ndarray, y: np.ndarray, colour: str, hover: str, **extra: 
     } | extra
 
 
-def _layout(title: str, areas: pd.DataFrame, sources: tuple[str, ...]) -> dict:
+def _layout(
+    title: str, areas: pd.DataFrame, sources: tuple[str, ...], legend: str | None = None
+) -> dict:
     pad = 0.03 * max(areas["maxx"].max() - areas["minx"].min(), 1.0)
     layout = theme.base_layout(title)
     layout["xaxis"] = {
@@ -133,6 +140,8 @@ def _layout(title: str, areas: pd.DataFrame, sources: tuple[str, ...]) -> dict:
         "constrain": "domain",
     }
     layout["annotations"] = [theme.attribution(*sources)]
+    if legend:
+        layout["legend"] = layout["legend"] | {"title": {"text": legend}}
     return layout
 
 
@@ -149,61 +158,81 @@ def _check_index(values: pd.Series, areas: pd.DataFrame, what: str) -> pd.Series
     return values
 
 
-def _colourbar(lo: float, hi: float, label: str, decimals: int) -> dict:
-    """An invisible marker trace whose only job is to draw the colour bar."""
-    return {
-        "type": "scatter",
-        "x": [None],
-        "y": [None],
-        "mode": "markers",
-        "hoverinfo": "skip",
-        "showlegend": False,
-        "marker": {
-            "color": [lo, hi],
-            "colorscale": theme.SEQUENTIAL,
-            "cmin": lo,
-            "cmax": hi,
-            "showscale": True,
-            "colorbar": {
-                "title": {"text": label, "side": "right"},
-                "tickformat": f",.{decimals}f",
-                "thickness": 14,
-                "len": 0.5,
-                "x": 1.0,
-            },
-        },
-    }
-
-
-def _fill_traces(values: pd.Series, areas: pd.DataFrame, label: str, decimals: int) -> list[dict]:
-    """One trace per area: numbers on the sequential scale with a colour bar; anything else
-    (text, bool) as categories in the Okabe-Ito palette with a legend; gaps grey."""
-    looked_up = areas["ags"].map(values)
-    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+def _classes(values: pd.Series, bins: int | list[float] | None, decimals: int) -> pd.Series:
+    """Class label per value: each value when there are few, else equal-width ranges (or the
+    given edges). Classes print legibly in black and white; 400 shades would not."""
     present = values.dropna()
-    if numeric and len(present):
-        lo, hi = float(present.min()), float(present.max())
-        span = (hi - lo) or 1.0
-        fractions = ((looked_up.astype(float) - lo) / span).fillna(0.0)
-        colours = sample_colorscale(theme.SEQUENTIAL, fractions.tolist())
+    numbers = present.astype(float)
+    if bins is None and numbers.nunique() <= MAX_CLASSES:
+        order = sorted(numbers.unique())
+        labels = {v: theme.format_number(v, decimals) for v in order}
+        return pd.Series(
+            pd.Categorical(numbers.map(labels), categories=[labels[v] for v in order]),
+            index=present.index,
+        )
+    if bins is None or isinstance(bins, int):
+        count = bins or MAX_CLASSES - 1
+        bins = list(np.linspace(numbers.min(), numbers.max(), count + 1))  # no widened edge
+    cut = pd.cut(numbers, bins, include_lowest=True)
+    names = [
+        f"{theme.format_number(i.left, decimals)} – {theme.format_number(i.right, decimals)}"
+        for i in cut.cat.categories
+    ]
+    return pd.Series(cut.cat.rename_categories(names), index=present.index)
+
+
+def _fill_traces(
+    values: pd.Series,
+    areas: pd.DataFrame,
+    label: str,
+    decimals: int,
+    bins: int | list[float] | None,
+) -> list[dict]:
+    """One filled trace per class (legend entry), then one invisible marker per area that
+    carries the hover text. Numbers get sequential colours (light = low), anything else
+    (text, bool) Okabe-Ito colours, missing values grey."""
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if numeric:
+        classes = _classes(values, bins, decimals)
+        names = list(classes.cat.categories)
+        steps = np.linspace(0.0, 1.0, len(names)) if len(names) > 1 else [1.0]
+        palette = dict(zip(names, sample_colorscale(theme.SEQUENTIAL, list(steps)), strict=True))
     else:
-        categories = sorted({str(v) for v in present})
-        palette = dict(zip(categories, theme.OKABE_ITO * 4, strict=False))
-        colours = [palette.get(str(v), theme.MISSING_COLOUR) for v in looked_up]
-    traces, shown = [], set()
-    for area, value, colour in zip(areas.itertuples(index=False), looked_up, colours, strict=True):
-        if pd.isna(value):
-            colour, text = theme.MISSING_COLOUR, theme.MISSING_LABEL
+        classes = values.dropna().astype(str)
+        names = sorted(set(classes))
+        palette = dict(zip(names, theme.OKABE_ITO * 4, strict=False))
+    area_class = areas["ags"].map(classes).astype(object)
+    traces = []
+    for name in [*names, theme.MISSING_LABEL]:
+        if name == theme.MISSING_LABEL:
+            members = areas[area_class.isna().to_numpy()]
         else:
-            text = theme.format_number(value, decimals) if numeric else str(value)
-        legend = {}
-        if pd.isna(value) or not numeric:
-            legend = {"name": text, "legendgroup": text, "showlegend": text not in shown}
-            shown.add(text)
-        hover = f"<b>{area.label}</b><br>{label}: {text}"
-        traces.append(_area_trace(area.x, area.y, colour, hover, **legend))
-    if numeric and len(present):
-        traces.append(_colourbar(lo, hi, label, decimals))
+            members = areas[(area_class == name).to_numpy()]
+        if members.empty:
+            continue
+        colour = palette.get(name, theme.MISSING_COLOUR)
+        trace = _outline(members, fill=colour, line=theme.BORDER_COLOUR, width=0.5)
+        traces.append(trace | {"name": name, "showlegend": True, "legendgroup": name})
+    shown = areas["ags"].map(values)
+    text = [
+        theme.MISSING_LABEL
+        if pd.isna(v)
+        else (theme.format_number(v, decimals) if numeric else str(v))
+        for v in shown
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": areas["px"].to_numpy(),
+            "y": areas["py"].to_numpy(),
+            "mode": "markers",
+            "marker": {"size": 14, "opacity": 0},
+            "customdata": np.column_stack([areas["label"], text]),
+            "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{label}: %{{customdata[1]}}"
+            "<extra></extra>",
+            "showlegend": False,
+        }
+    )
     return traces
 
 
@@ -224,13 +253,17 @@ def laender_choropleth(
     label: str,
     *,
     decimals: int = 0,
+    bins: int | list[float] | None = None,
     data_dir: Path | None = None,
 ) -> go.Figure:
-    """Choropleth of one value per Land (index: 2-digit AGS), e.g. members per million."""
+    """Choropleth of one value per Land (index: 2-digit AGS), e.g. members per million.
+
+    Numbers are shown in classes: each value when there are at most ``MAX_CLASSES``,
+    else ``bins`` (a count of equal-width ranges or explicit edges, default 6 ranges)."""
     areas = _areas("laender", data_dir)
     values = _check_index(values, areas, "laender_choropleth")
-    traces = _fill_traces(values, areas, label, decimals)
-    return _figure(traces, _layout(title, areas, (theme.ATTRIBUTION_BKG,)))
+    traces = _fill_traces(values, areas, label, decimals, bins)
+    return _figure(traces, _layout(title, areas, (theme.ATTRIBUTION_BKG,), legend=label))
 
 
 def kreise_choropleth(
@@ -240,6 +273,7 @@ def kreise_choropleth(
     *,
     land: str | None = None,
     decimals: int = 0,
+    bins: int | list[float] | None = None,
     data_dir: Path | None = None,
 ) -> go.Figure:
     """Choropleth of one value per Kreis (index: 5-digit AGS), with Land borders; ``land``
@@ -248,9 +282,9 @@ def kreise_choropleth(
     values = _check_index(values, areas, "kreise_choropleth")
     shown = _land_filter(areas, land, data_dir)
     borders = _land_filter(_areas("laender", data_dir), land, data_dir)
-    traces = _fill_traces(values, shown, label, decimals)
+    traces = _fill_traces(values, shown, label, decimals, bins)
     traces.append(_outline(borders, fill=None, line=theme.TEXT_COLOUR, width=1.0))
-    return _figure(traces, _layout(title, shown, (theme.ATTRIBUTION_BKG,)))
+    return _figure(traces, _layout(title, shown, (theme.ATTRIBUTION_BKG,), legend=label))
 
 
 def _hover_lines(row: pd.Series, status_label: str, size_label: str) -> str:
@@ -277,24 +311,25 @@ def _marker_sizes(size_value: pd.Series) -> np.ndarray:
 
 
 def _member_areas(
-    frame: pd.DataFrame | None, areas: pd.DataFrame, size_label: str, shown: set[str]
-) -> list[dict]:
-    """Members that are Länder or Kreise, filled with their status colour."""
+    frame: pd.DataFrame | None, areas: pd.DataFrame, size_label: str
+) -> tuple[list[dict], set[str]]:
+    """Members that are Länder or Kreise, filled with their status colour; the legend entry
+    comes from the marker traces (returned status keys), so it shows the symbol too."""
     if frame is None or frame.empty:
-        return []
+        return [], set()
     frame = frame.assign(ags=frame["ags"].astype(str))
     _check_index(frame.set_index("ags")["name"], areas, "member_map areas")
-    traces = []
     by_ags = areas.set_index("ags")
+    traces, keys = [], set()
     for _, row in frame.iterrows():
         key = theme.status_key(row["status"], row.get("buendnis_member"))
         name, colour, _symbol = theme.STATUS_STYLE[key]
-        hover = _hover_lines(row, name, size_label)
-        legend = {"name": name, "legendgroup": name, "showlegend": name not in shown}
-        shown.add(name)
         area = by_ags.loc[row["ags"]]
-        traces.append(_area_trace(area["x"], area["y"], _translucent(colour), hover, **legend))
-    return traces
+        hover = _hover_lines(row, name, size_label)
+        fill = _translucent(colour)
+        traces.append(_area_trace(area["x"], area["y"], fill, hover, legendgroup=name))
+        keys.add(key)
+    return traces, keys
 
 
 def _translucent(colour: str, alpha: float = 0.55) -> str:
@@ -329,9 +364,11 @@ def member_map(
     if land is not None:
         inner = _land_filter(kreise, land, data_dir)
         traces.append(_outline(inner, fill=None, line=theme.OUTLINE_COLOUR, width=0.5))
-    shown: set[str] = set()
-    traces += _member_areas(land_areas, laender, size_label, shown)
-    traces += _member_areas(kreis_areas, kreise, size_label, shown)
+    area_keys: set[str] = set()
+    for frame, areas in ((land_areas, laender), (kreis_areas, kreise)):
+        more, keys = _member_areas(frame, areas, size_label)
+        traces += more
+        area_keys |= keys
     traces.append(_outline(view, fill=None, line=theme.OUTLINE_COLOUR, width=1.0))
     keys = [
         theme.status_key(s, b)
@@ -341,7 +378,7 @@ def member_map(
     sizes = _marker_sizes(points["size_value"])
     for key, (name, colour, symbol) in theme.STATUS_STYLE.items():
         mask = np.array([k == key for k in keys], dtype=bool)
-        if not mask.any():
+        if not mask.any() and key not in area_keys:
             continue
         rows = points[mask]
         hover = [_hover_lines(row, name, size_label) for _, row in rows.iterrows()]
@@ -353,7 +390,6 @@ def member_map(
                 "mode": "markers",
                 "name": name,
                 "legendgroup": name,
-                "showlegend": name not in shown,
                 "marker": {
                     "color": colour,
                     "symbol": symbol,
@@ -364,7 +400,6 @@ def member_map(
                 "hovertemplate": "%{text}<extra></extra>",
             }
         )
-        shown.add(name)
     layout = _layout(title, view, (theme.ATTRIBUTION_BKG, theme.ATTRIBUTION_GEONAMES))
     layout["annotations"].append(
         {

@@ -76,6 +76,7 @@ def format_number(value: object, decimals: int = 0) -> str:
         return MISSING_LABEL
     if math.isnan(number):
         return MISSING_LABEL
+    number = round(number, decimals) + 0.0  # -0.0 + 0.0 == 0.0: never print "-0"
     text = f"{number:,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
@@ -92,7 +93,14 @@ def base_layout(title: str, *, height: int = 760, width: int = 620) -> dict[str,
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
-        "legend": {"x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "bottom"},
+        # top left lies over the North Sea: free on every map of Germany
+        "legend": {
+            "x": 0.0,
+            "y": 1.0,
+            "xanchor": "left",
+            "yanchor": "top",
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
         "dragmode": "pan",
     }
 

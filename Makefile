@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make reports` and `make test`. Both bootstrap .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: venv test reports lab bench lint format geodata docs clean
+
+venv: $(STAMP)
+
+# Re-installs only when pyproject.toml changes: a second run starts in seconds.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -e '.[dev]'
+	$(BIN)/python -c "import haefen_analysis, pandas, geopandas, plotly, papermill"
+	$(BIN)/python -m ipykernel install --sys-prefix --name haefen --display-name "Python (haefen)" >/dev/null
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests scripts benchmarks notebooks
+	$(BIN)/ruff format --check src tests scripts benchmarks notebooks
+	$(BIN)/python -m pytest
+
+reports: $(STAMP)
+	$(BIN)/haefen data
+	@echo "no reports yet"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts benchmarks notebooks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests scripts benchmarks notebooks
+
+geodata: $(STAMP)
+	$(PIP) install -e '.[geodata]'
+	$(BIN)/python scripts/build_geodata.py
+
+docs: $(STAMP)
+	$(BIN)/haefen data docs
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
