@@ -1,0 +1,60 @@
+"""The `haefen` command as a user runs it: exit codes and what it prints."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from haefen_analysis.cli import app
+
+runner = CliRunner()
+HEADER = (
+    "pledge_id,member_id,land,announced_on,category,places,places_max,places_qualifier,"
+    "credited,valid_until,description,source,note"
+)
+
+
+def test_data_summary_lists_tables_and_coverage():
+    result = runner.invoke(app, ["data"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for text in ("members", "koenigsteiner_schluessel", "Abdeckung je Land", "Niedersachsen"):
+        assert text in result.output
+
+
+def test_data_docs_are_up_to_date():
+    result = runner.invoke(app, ["data", "docs", "--check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_data_docs_detects_stale_readme(data_copy):
+    readme = data_copy / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8").replace("Länder", "Laender"), "utf-8")
+    result = runner.invoke(app, ["data", "docs", "--check"])
+    assert result.exit_code == 1 and "out of date" in result.output
+
+
+def test_validate_exit_codes(data_copy, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text(
+        HEADER + "\nkiel-2024-umf,Kiel,SH,2024,umf,4,,exact,no,,t,https://example.org,\n", "utf-8"
+    )
+    result = runner.invoke(app, ["validate", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "1 übernommen" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        HEADER + "\nkiel-2024-x,Kiel,SH,2024,umf,-4,,exact,no,,t,https://example.org,\n", "utf-8"
+    )
+    result = runner.invoke(app, ["validate", str(bad)], env={"COLUMNS": "300"})
+    assert result.exit_code == 1
+    assert "row 2, column 'places', value '-4'" in result.output and "Quarantäne" in result.output
+
+
+def test_validate_missing_file_is_one_clear_line(tmp_path):
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 1 and "file not found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_import_genesis_is_registered():
+    result = runner.invoke(app, ["import", "--help"])
+    assert result.exit_code == 0 and "genesis" in result.output
