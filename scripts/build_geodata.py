@@ -34,6 +34,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -99,7 +100,12 @@ def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
 
 def build_kreise(shp: Path) -> gpd.GeoDataFrame:
     """Today's 400 Kreise as a clean coverage: valid, no overlaps, shared edges identical."""
-    src = gpd.read_file(shp, encoding="utf-8")
+    with warnings.catch_warnings():
+        # GDAL reports and fixes the ring winding of some polygons while reading
+        warnings.filterwarnings(
+            "ignore", message=".*invalid winding order", category=RuntimeWarning
+        )
+        src = gpd.read_file(shp, encoding="utf-8")
     src = src[src["GF"] == 4]  # land areas only (GF 2 = water bodies)
     if len(src) != 401 or src["AGS"].duplicated().any():
         raise ValueError(f"{shp}: expected 401 unique AGS with GF == 4, got {len(src)}")
