@@ -12,6 +12,8 @@ from haefen_analysis import config
 from haefen_analysis.names import name_key
 
 RESEARCH = config.PROJECT_DIR / "research"
+#: Columns an update adds to (with this separator) instead of replacing.
+APPENDED = {"source": " ; ", "note": " | "}
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -35,20 +37,23 @@ def main() -> int:
     by_key = {(name_key(r["name"]), r["land"]): r for r in rows}
     for upd in (r for f in sorted(RESEARCH.glob("members_updates*.csv")) for r in _read(f)):
         row = by_key.get((name_key(upd["member_name"]), upd["land"]))
-        if row is None or upd["column"] not in columns:
+        column, value = upd["column"], upd["value"]
+        if row is None or column not in columns:
             print(f"refused update (no such member/column): {upd}", file=sys.stderr)
             continue
-        if row[upd["column"]] == upd["value"]:
+        if value in row[column]:  # already applied, or a more precise date is already there
             continue
-        old = row[upd["column"]]
-        row[upd["column"]] = upd["value"]
+        old = row[column]
+        if column in APPENDED:
+            row[column] = APPENDED[column].join(filter(None, [old, value]))
+        else:
+            row[column] = value
+            note = f"{column}: {upd['note']}" if upd["note"] else ""
+            if old:
+                note = f"{column} was {old!r} before a research update; {note}".rstrip("; ")
+            row["note"] = " | ".join(filter(None, [row["note"], note]))
         if upd["source"] not in row["source"]:
             row["source"] += " ; " + upd["source"]
-        note = f"{upd['column']}: {upd['note']}" if upd["note"] else ""
-        if old:
-            note = f"{upd['column']} was {old!r} before research update; {note}".rstrip("; ")
-        if note and note not in row["note"]:
-            row["note"] = " | ".join(filter(None, [row["note"], note]))
         updated += 1
     with target.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, columns, lineterminator="\n")

@@ -105,10 +105,10 @@ def base_layout(title: str, *, height: int = 760, width: int = 620) -> dict[str,
     }
 
 
-def attribution(*sources: str) -> dict[str, object]:
-    """Annotation crediting the map data, bottom right under the plot."""
+def attribution(*sources: str, prefix: str = "Karte") -> dict[str, object]:
+    """Annotation crediting the map (or chart) data, bottom right under the plot."""
     return {
-        "text": "Karte: " + " · ".join(sources),
+        "text": f"{prefix}: " + " · ".join(sources),
         "showarrow": False,
         "xref": "paper",
         "yref": "paper",

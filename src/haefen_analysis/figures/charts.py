@@ -1,0 +1,97 @@
+"""Charts that are not maps: members over time, pledges and admissions, per-Land comparison.
+
+Same theme as the maps (``theme.py``); German labels; colours readable in print.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from haefen_analysis.figures import theme
+
+SERIES_COLOURS = [theme.OKABE_ITO[4], theme.OKABE_ITO[1], theme.OKABE_ITO[5]]
+DASHES = ["solid", "dot", "dash"]
+
+
+def _layout(title: str, x: str, y: str, *sources: str) -> dict:
+    layout = theme.base_layout(title, height=460, width=820)
+    layout.update(
+        xaxis={"title": x, "visible": True, "showgrid": False},
+        yaxis={"title": y, "visible": True, "gridcolor": "#dddddd", "separatethousands": True},
+        legend={"orientation": "h", "y": -0.2, "x": 0},
+        margin={"l": 70, "r": 20, "t": 60, "b": 110},
+    )
+    if sources:
+        layout["annotations"] = [theme.attribution(*sources, prefix="Daten")]
+    return layout
+
+
+def members_over_time(frame: pd.DataFrame, *sources: str) -> go.Figure:
+    """Step lines of cumulative counts (from ``analysis.members_over_time``)."""
+    fig = go.Figure(layout=_layout("Sichere Häfen im Zeitverlauf", "Monat", "Anzahl", *sources))
+    for i, (label, part) in enumerate(frame.groupby("series", sort=False)):
+        fig.add_trace(
+            go.Scatter(
+                x=part["month"],
+                y=part["count"],
+                name=label,
+                mode="lines",
+                line={"shape": "hv", "color": SERIES_COLOURS[i % 3], "dash": DASHES[i % 3]},
+                hovertemplate="%{x|%m/%Y}: %{y}<extra>" + label + "</extra>",
+            )
+        )
+    return fig
+
+
+def per_land_bars(
+    table: pd.DataFrame,
+    column: str,
+    label: str,
+    *,
+    highlight: str | None = None,
+    reference: float | None = None,
+    sources: tuple[str, ...] = (),
+) -> go.Figure:
+    """Horizontal bars of one per-Land column, sorted; ``highlight`` (AGS) in a strong colour,
+    the others grey; an optional reference line (e.g. 1 = exactly its Königsteiner share).
+    Länder without a value are listed as "keine Angabe" instead of being dropped."""
+    t = table[table.index != "DE"].copy()
+    t = t.sort_values(column, ascending=True, na_position="first")
+    colours = [theme.OKABE_ITO[5] if code == highlight else theme.OKABE_ITO[4] for code in t.index]
+    text = [theme.format_number(v, 2 if t[column].dtype.kind == "f" else 0) for v in t[column]]
+    values = pd.to_numeric(t[column], errors="coerce").astype(float).fillna(0)
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=t["land_name"],
+            orientation="h",
+            marker_color=colours,
+            text=text,
+            textposition="outside",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        ),
+        layout=_layout(label, label, "", *sources),
+    )
+    fig.update_layout(height=520, showlegend=False)
+    if reference is not None:
+        fig.add_vline(x=reference, line_dash="dash", line_color=theme.TEXT_COLOUR)
+    return fig
+
+
+def pledges_vs_admissions(offer: pd.DataFrame, *sources: str) -> go.Figure:
+    """Pledged places and admissions by pledging members, per Land (``quota.cumulative_offer``
+    rows of category "all")."""
+    from haefen_analysis import codes
+
+    rows = offer[(offer["category"] == "all") & (offer["land"] != "DE")]
+    names = [codes.land_name(c) for c in rows["land"]]
+    fig = go.Figure(layout=_layout("Zusagen und Aufnahmen je Land", "", "Personen", *sources))
+    for col, label, colour in (
+        ("pledged_places", "Zugesagte Plätze", theme.OKABE_ITO[1]),
+        ("admitted_by_pledging_members", "Aufgenommen", theme.OKABE_ITO[5]),
+    ):
+        values = pd.to_numeric(rows[col], errors="coerce").astype(float)
+        fig.add_trace(go.Bar(x=names, y=values, name=label, marker_color=colour))
+    fig.update_layout(barmode="group")
+    return fig

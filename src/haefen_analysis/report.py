@@ -1,0 +1,134 @@
+"""In-notebook helpers for reports: one setup line, figures that render offline (in JupyterLab
+and in the HTML nbconvert writes), escaped tables and text, the public/internal rule for small
+counts, and the provenance block every report ends with.
+
+Names and free text come from data and end up in HTML: everything shown through these helpers
+is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from haefen_analysis import config
+from haefen_analysis.schema import catalogue
+
+#: Counts of minors shown as "< 3" in public reports (1 or 2 persons could identify someone).
+SMALL_COUNT_LIMIT = 3
+SMALL_COUNT_GROUPS = ("umf",)
+SMALL_COUNT_LABEL = f"< {SMALL_COUNT_LIMIT}"
+
+_state: dict[str, object] = {"sources": [], "public": True}
+
+
+def setup(public: bool = True) -> None:
+    """Call once at the top of a report: offline plotly output, the privacy mode, fresh sources.
+
+    Figures carry both plotly's own mime type (JupyterLab renders it with the bundled
+    extension, offline) and HTML with plotly.js embedded once (what nbconvert keeps, no CDN).
+    """
+    import plotly.io as pio
+
+    pio.renderers.default = "plotly_mimetype+notebook"
+    _state["sources"] = []
+    _state["public"] = bool(public)
+
+
+def is_public() -> bool:
+    return bool(_state["public"])
+
+
+def cite(*sources: object) -> None:
+    """Record sources shown in the report (listed in the provenance block)."""
+    for text in sources:
+        for part in str(text).split(" ; "):
+            part = part.strip()
+            if part and part not in _state["sources"]:
+                _state["sources"].append(part)  # type: ignore[union-attr]
+
+
+def show(fig: object, *sources: object) -> None:
+    """Display a figure and remember where its numbers come from."""
+    from IPython.display import display
+
+    cite(*sources)
+    display(fig)
+
+
+def say(template: str, **values: object) -> None:
+    """Markdown text; ``values`` (from data) are HTML-escaped before insertion."""
+    from IPython.display import Markdown, display
+
+    safe = {k: html.escape(str(v)) for k, v in values.items()}
+    display(Markdown(template.format(**safe)))
+
+
+def table(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, index: bool = False):
+    """An escaped HTML table with German column labels; sources of its rows are cited."""
+    from IPython.display import HTML
+
+    if "source" in frame:
+        cite(*frame["source"].dropna())
+    shown = frame.rename(columns=labels or {})
+    body = shown.to_html(index=index, escape=True, na_rep="–", border=0, classes="haefen")
+    return HTML(body)
+
+
+def number(value: object, decimals: int = 0) -> str:
+    """German number text ("1.234,5"); "unbekannt" for a missing value."""
+    if value is None or pd.isna(value):
+        return "unbekannt"
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def small_counts(values: pd.Series, groups: pd.Series, public: bool | None = None) -> pd.Series:
+    """Counts as text; in public mode 1–2 persons of a protected group become "< 3"."""
+    public = is_public() if public is None else public
+    text = values.map(lambda v: "–" if pd.isna(v) else f"{int(v):,}".replace(",", "."))
+    if public:
+        small = groups.isin(SMALL_COUNT_GROUPS) & values.between(1, SMALL_COUNT_LIMIT - 1)
+        text = text.where(~small.fillna(False), SMALL_COUNT_LABEL)
+    return text
+
+
+def data_hash(data_dir: str | Path | None = None) -> str:
+    """sha256 over the catalogue and every table file used (curated and user rows)."""
+    dd = Path(data_dir) if data_dir is not None else None
+    digest = hashlib.sha256()
+    files = [config.data_dir(dd) / "datapackage.json"]
+    for res in catalogue(dd).values():
+        files += [config.data_dir(dd) / res.path, config.user_dir(dd) / res.path]
+    for path in files:
+        if path.exists():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def provenance(data_dir: str | Path | None = None):
+    """The closing block: when, with which package version and data, from which sources."""
+    from IPython.display import HTML
+
+    now = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
+    version = metadata.version("haefen-analysis")
+    mode = "öffentlich (Zahlen von 1–2 Minderjährigen als „< 3“)" if is_public() else "intern"
+    items = "".join(
+        f'<li><a href="{html.escape(s)}">{html.escape(s)}</a></li>'
+        if s.startswith("http")
+        else f"<li>{html.escape(s)}</li>"
+        for s in _state["sources"]  # type: ignore[union-attr]
+    )
+    return HTML(
+        '<section class="provenance"><h2>Herkunft</h2>'
+        f"<p>Erstellt am {now} mit haefen-analysis {html.escape(version)}; Fassung: {mode}.<br>"
+        f"Daten-Prüfsumme (sha256): <code>{data_hash(data_dir)}</code></p>"
+        f"<p>Quellen der gezeigten Zahlen:</p><ul>{items or '<li>–</li>'}</ul></section>"
+    )

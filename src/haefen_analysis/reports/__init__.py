@@ -1,0 +1,18 @@
+"""Reports from parameterised notebooks: config (``reports.toml``), runner, HTML/PDF export.
+
+Imports nothing heavy: papermill and nbconvert are loaded by the functions that need them.
+"""
+
+from haefen_analysis.reports.config import ReportConfigError, load_config
+from haefen_analysis.reports.runner import Job, Options, ParameterError, Result, plan, run
+
+__all__ = [
+    "Job",
+    "Options",
+    "ParameterError",
+    "ReportConfigError",
+    "Result",
+    "load_config",
+    "plan",
+    "run",
+]
