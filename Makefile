@@ -22,9 +22,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests scripts benchmarks notebooks
 	$(BIN)/python -m pytest
 
+# REPORT_ARGS="--limit 3 --pdf" make reports, for example
 reports: $(STAMP)
 	$(BIN)/haefen data
-	@echo "no reports yet"
+	$(BIN)/haefen report all --shared-plotlyjs $(REPORT_ARGS)
+	$(BIN)/haefen deck --land SH
+	$(BIN)/haefen deck
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks

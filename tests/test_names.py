@@ -62,3 +62,9 @@ def test_harmonise_reports_what_it_cannot_map():
     assert out["member_id"].tolist()[0::2] == ["koeln", "koeln"]
     assert out["member_id"].isna().tolist() == [False, True, False]
     assert "unknown member name" in out["problem"][1]
+
+
+def test_member_id_is_accepted_as_is():
+    # "Blomberg" alone is ambiguous, the id is not (the report runner passes ids)
+    assert resolve_member("blomberg") == "blomberg"
+    assert resolve_member("halle-saale") == "halle-saale"

@@ -81,6 +81,7 @@ class NameResolver:
     def __init__(self, members: pd.DataFrame, aliases: pd.DataFrame):
         self.index: dict[str, list[Candidate]] = {}
         names = dict(zip(members["member_id"], members["name"], strict=True))
+        self.ids = set(names)
         for mid, name, land in members[["member_id", "name", "land"]].itertuples(index=False):
             self._add(name, Candidate(mid, name, land, False, ""))
         for row in aliases.itertuples(index=False):
@@ -96,7 +97,11 @@ class NameResolver:
             bucket.append(cand)
 
     def resolve(self, name: str, land: str | None = None) -> str:
-        """The member_id; raises ``UnknownNameError`` / ``AmbiguousNameError`` with candidates."""
+        """The member_id; raises ``UnknownNameError`` / ``AmbiguousNameError`` with candidates.
+
+        A member_id is accepted as it is (ids are unique, names need not be)."""
+        if name in self.ids:
+            return name
         code = land_code(land) if land not in (None, "") else None
         cache_key = (name, code)
         if cache_key in self._cache:

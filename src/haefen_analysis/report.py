@@ -28,6 +28,32 @@ SMALL_COUNT_LABEL = f"< {SMALL_COUNT_LIMIT}"
 _state: dict[str, object] = {"sources": [], "public": True}
 
 
+OFFLINE_RENDERER = "haefen_offline"
+
+
+def _register_offline_renderer() -> None:
+    """plotly's "notebook" renderer embeds plotly.js once (good) but adds a MathJax <script>
+    from a CDN to every figure (bad offline); this one writes the same HTML without it."""
+    import plotly.io as pio
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        def to_mimebundle(self, fig_dict: dict) -> dict:
+            html_ = pio.to_html(
+                fig_dict,
+                config=self.config,
+                include_plotlyjs=False,
+                include_mathjax=False,
+                full_html=False,
+                default_width="100%",
+                default_height=525,
+                validate=False,
+            )
+            return {"text/html": html_}
+
+    pio.renderers[OFFLINE_RENDERER] = OfflineNotebookRenderer(connected=False)
+
+
 def setup(public: bool = True) -> None:
     """Call once at the top of a report: offline plotly output, the privacy mode, fresh sources.
 
@@ -36,7 +62,9 @@ def setup(public: bool = True) -> None:
     """
     import plotly.io as pio
 
-    pio.renderers.default = "plotly_mimetype+notebook"
+    if OFFLINE_RENDERER not in pio.renderers:
+        _register_offline_renderer()
+    pio.renderers.default = f"plotly_mimetype+{OFFLINE_RENDERER}"
     _state["sources"] = []
     _state["public"] = bool(public)
 
@@ -70,14 +98,46 @@ def say(template: str, **values: object) -> None:
     display(Markdown(template.format(**safe)))
 
 
-def table(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, index: bool = False):
-    """An escaped HTML table with German column labels; sources of its rows are cited."""
+def value_labels() -> dict[str, dict[str, str]]:
+    """German labels of coded values, by column name, from the catalogue's enum labels."""
+    out: dict[str, dict[str, str]] = {}
+    for res in catalogue().values():
+        for f in res.fields:
+            if f.enum_labels:
+                out.setdefault(f.name, dict(f.enum_labels))
+    return out
+
+
+def german(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+    """Cells as German display text: coded values labelled, numbers with decimal comma and
+    thousands dot, missing values as "–"."""
+    labels = value_labels()
+    out = {}
+    for name, col in frame.items():
+        if name in labels:
+            col = col.astype("string").map(lambda v, m=labels[name]: m.get(v, v))
+        if pd.api.types.is_float_dtype(col):
+            col = col.map(lambda v: number(v, decimals) if pd.notna(v) else "–")
+        elif pd.api.types.is_integer_dtype(col):
+            col = col.map(lambda v: number(v) if pd.notna(v) else "–")
+        out[name] = col.astype(object).where(col.notna(), "–")
+    return pd.DataFrame(out, index=frame.index)
+
+
+def table(
+    frame: pd.DataFrame,
+    labels: dict[str, str] | None = None,
+    *,
+    index: bool = False,
+    decimals: int = 2,
+):
+    """An escaped HTML table in German (labels, numbers, coded values); its sources are cited."""
     from IPython.display import HTML
 
     if "source" in frame:
         cite(*frame["source"].dropna())
-    shown = frame.rename(columns=labels or {})
-    body = shown.to_html(index=index, escape=True, na_rep="–", border=0, classes="haefen")
+    shown = german(frame, decimals).rename(columns=labels or {})
+    body = shown.to_html(index=index, escape=True, border=0, classes="haefen")
     return HTML(body)
 
 
@@ -92,7 +152,7 @@ def number(value: object, decimals: int = 0) -> str:
 def small_counts(values: pd.Series, groups: pd.Series, public: bool | None = None) -> pd.Series:
     """Counts as text; in public mode 1–2 persons of a protected group become "< 3"."""
     public = is_public() if public is None else public
-    text = values.map(lambda v: "–" if pd.isna(v) else f"{int(v):,}".replace(",", "."))
+    text = values.map(lambda v: "–" if pd.isna(v) else number(v))
     if public:
         small = groups.isin(SMALL_COUNT_GROUPS) & values.between(1, SMALL_COUNT_LIMIT - 1)
         text = text.where(~small.fillna(False), SMALL_COUNT_LABEL)

@@ -23,7 +23,8 @@ def _layout(title: str, x: str, y: str, *sources: str) -> dict:
         margin={"l": 70, "r": 20, "t": 60, "b": 110},
     )
     if sources:
-        layout["annotations"] = [theme.attribution(*sources, prefix="Daten")]
+        note = theme.attribution(*sources, prefix="Daten")
+        layout["annotations"] = [note | {"y": -0.32, "yanchor": "top"}]
     return layout
 
 
