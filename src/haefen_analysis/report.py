@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from haefen_analysis import config
-from haefen_analysis.schema import catalogue
+from haefen_analysis.schema import catalogue, short_source, split_sources
 
 #: Counts of minors shown as "< 3" in public reports (1 or 2 persons could identify someone).
 SMALL_COUNT_LIMIT = 3
@@ -76,9 +76,8 @@ def is_public() -> bool:
 def cite(*sources: object) -> None:
     """Record sources shown in the report (listed in the provenance block)."""
     for text in sources:
-        for part in str(text).split(" ; "):
-            part = part.strip()
-            if part and part not in _state["sources"]:
+        for part in split_sources(text):
+            if part not in _state["sources"]:
                 _state["sources"].append(part)  # type: ignore[union-attr]
 
 
@@ -114,6 +113,8 @@ def german(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     labels = value_labels()
     out = {}
     for name, col in frame.items():
+        if name == "source":  # the full list is in the provenance block
+            col = col.map(lambda v: short_source(v) if pd.notna(v) else v)
         if name in labels:
             col = col.astype("string").map(lambda v, m=labels[name]: m.get(v, v))
         if pd.api.types.is_float_dtype(col):

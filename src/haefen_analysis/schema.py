@@ -15,6 +15,8 @@ from pathlib import Path
 from haefen_analysis import config
 
 CATALOGUE_FILE = "datapackage.json"
+#: Several sources in one ``source`` cell are separated by this.
+SOURCE_SEPARATOR = " ; "
 TYPES = ("string", "integer", "number", "partial_date")
 
 
@@ -167,3 +169,15 @@ def render_docs(data_dir: Path | None = None) -> str:
         ]
         lines.append("")
     return "\n".join(lines)
+
+
+def split_sources(text: object) -> list[str]:
+    """The single sources of a ``source`` cell."""
+    return [p.strip() for p in str(text).split(SOURCE_SEPARATOR) if p.strip()]
+
+
+def short_source(text: object) -> str:
+    """The first source and how many more ("… (+2 weitere)"), for hover texts and tables."""
+    parts = split_sources(text)
+    more = f" (+{len(parts) - 1} weitere)" if len(parts) > 1 else ""
+    return parts[0] + more if parts else ""

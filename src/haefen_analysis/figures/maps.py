@@ -10,6 +10,7 @@ alike. Holes (Berlin in Brandenburg) are kept as separate sub-paths; plotly fill
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from plotly.colors import sample_colorscale
 
 from haefen_analysis import codes, geo
 from haefen_analysis.figures import theme
+from haefen_analysis.schema import short_source
 
 CRS = "EPSG:3035"
 MAX_MARKER = 40.0
@@ -187,10 +189,12 @@ def _fill_traces(
     label: str,
     decimals: int,
     bins: int | list[float] | None,
+    colours: dict[str, str] | None = None,
 ) -> list[dict]:
     """One filled trace per class (legend entry), then one invisible marker per area that
     carries the hover text. Numbers get sequential colours (light = low), anything else
-    (text, bool) Okabe-Ito colours, missing values grey."""
+    (text, bool) Okabe-Ito colours – or ``colours`` per class, in the order of a categorical's
+    categories – and missing values grey."""
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     if numeric:
         classes = _classes(values, bins, decimals)
@@ -199,8 +203,11 @@ def _fill_traces(
         palette = dict(zip(names, sample_colorscale(theme.SEQUENTIAL, list(steps)), strict=True))
     else:
         classes = values.dropna().astype(str)
-        names = sorted(set(classes))
-        palette = dict(zip(names, theme.OKABE_ITO * 4, strict=False))
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            names = [str(c) for c in values.cat.categories if str(c) in set(classes)]
+        else:
+            names = sorted(set(classes))
+        palette = colours or dict(zip(names, theme.OKABE_ITO * 4, strict=False))
     area_class = areas["ags"].map(classes).astype(object)
     traces = []
     for name in [*names, theme.MISSING_LABEL]:
@@ -274,30 +281,33 @@ def kreise_choropleth(
     land: str | None = None,
     decimals: int = 0,
     bins: int | list[float] | None = None,
+    colours: dict[str, str] | None = None,
     data_dir: Path | None = None,
 ) -> go.Figure:
     """Choropleth of one value per Kreis (index: 5-digit AGS), with Land borders; ``land``
-    (any spelling) zooms to one Land and draws only its Kreise."""
+    (any spelling) zooms to one Land and draws only its Kreise; ``colours`` fixes the colour
+    of each category (for categorical values)."""
     areas = _areas("kreise", data_dir)
     values = _check_index(values, areas, "kreise_choropleth")
     shown = _land_filter(areas, land, data_dir)
     borders = _land_filter(_areas("laender", data_dir), land, data_dir)
-    traces = _fill_traces(values, shown, label, decimals, bins)
+    traces = _fill_traces(values, shown, label, decimals, bins, colours)
     traces.append(_outline(borders, fill=None, line=theme.TEXT_COLOUR, width=1.0))
     return _figure(traces, _layout(title, shown, (theme.ATTRIBUTION_BKG,), legend=label))
 
 
 def _hover_lines(row: pd.Series, status_label: str, size_label: str) -> str:
-    lines = [f"<b>{row['name']}</b>", status_label]
+    """Hover text; values from data are HTML-escaped (plotly renders hover text as HTML)."""
+    lines = [f"<b>{html.escape(str(row['name']))}</b>", status_label]
     if "declared_on" in row and pd.notna(row["declared_on"]) and str(row["declared_on"]):
-        lines.append(f"Beschluss: {row['declared_on']}")
+        lines.append(f"Beschluss: {html.escape(str(row['declared_on']))}")
     for column, text in (("pledged", "Zusagen"), ("admitted", "Aufnahmen")):
         if column in row:
             lines.append(f"{text}: {theme.format_number(row[column])}")
     if "pledged" not in row and "admitted" not in row:
         lines.append(f"{size_label}: {theme.format_number(row.get('size_value'))}")
     if "source" in row and pd.notna(row["source"]):
-        lines.append(f"Quelle: {row['source']}")
+        lines.append(f"Quelle: {html.escape(short_source(row['source']))}")
     return "<br>".join(lines)
 
 
@@ -360,7 +370,10 @@ def member_map(
     laender = _areas("laender", data_dir)
     kreise = _areas("kreise", data_dir)
     view = _land_filter(laender, land, data_dir)
-    traces = [_outline(laender, fill=theme.BACKGROUND_AREA, line=theme.BORDER_COLOUR, width=1)]
+    # Germany: one trace draws fill and borders (member areas are translucent, so borders stay
+    # visible); a second copy of all Länder outlines would add ~55 KB to every report.
+    border = theme.BORDER_COLOUR if land is not None else theme.OUTLINE_COLOUR
+    traces = [_outline(laender, fill=theme.BACKGROUND_AREA, line=border, width=1)]
     if land is not None:
         inner = _land_filter(kreise, land, data_dir)
         traces.append(_outline(inner, fill=None, line=theme.OUTLINE_COLOUR, width=0.5))
@@ -369,7 +382,8 @@ def member_map(
         more, keys = _member_areas(frame, areas, size_label)
         traces += more
         area_keys |= keys
-    traces.append(_outline(view, fill=None, line=theme.OUTLINE_COLOUR, width=1.0))
+    if land is not None:
+        traces.append(_outline(view, fill=None, line=theme.OUTLINE_COLOUR, width=1.0))
     keys = [
         theme.status_key(s, b)
         for s, b in zip(points["status"], points["buendnis_member"], strict=True)
