@@ -120,6 +120,14 @@ KREIS_CLASSES = {
     1: "Stadt/Gemeinde im Kreis",
     2: "Kreis selbst",
 }
+#: Light to dark with membership, so the map also reads in black and white.
+KREIS_COLOURS = dict(zip(KREIS_CLASSES.values(), ["#f2f2f2", "#56B4E9", "#0072B2"], strict=True))
+
+
+def kreis_classes(points: pd.DataFrame, land: str | None = None) -> pd.Series:
+    """``members_per_kreis`` as ordered German categories (for ``maps.kreise_choropleth``)."""
+    values = members_per_kreis(points, land).map(KREIS_CLASSES)
+    return values.astype(pd.CategoricalDtype(list(KREIS_CLASSES.values()), ordered=True))
 
 
 @dataclass
