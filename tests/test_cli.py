@@ -58,3 +58,12 @@ def test_validate_missing_file_is_one_clear_line(tmp_path):
 def test_import_genesis_is_registered():
     result = runner.invoke(app, ["import", "--help"])
     assert result.exit_code == 0 and "genesis" in result.output
+
+
+def test_template_then_validate_workbook(data_copy, tmp_path):
+    path = tmp_path / "bogen.xlsx"
+    result = runner.invoke(app, ["template", str(path)])
+    assert result.exit_code == 0 and path.exists()
+    result = runner.invoke(app, ["validate", str(path)])  # empty template: nothing to reject
+    assert result.exit_code == 0, result.output
+    assert "0 Zeilen" in result.output

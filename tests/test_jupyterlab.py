@@ -13,6 +13,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -133,10 +135,8 @@ def start_lab(tmp: Path) -> Lab:
 
 def stop_group(process: subprocess.Popen[bytes]) -> None:
     """Last resort after a failure: kill the server's whole process group."""
-    try:
-        os.killpg(process.pid, 9)
-    except ProcessLookupError:
-        pass
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
 
 
@@ -197,39 +197,43 @@ def message(msg_type: str, content: dict, session_id: str) -> dict:
     }
 
 
-def ask(ws: websocket.WebSocket, request: dict, what: str) -> tuple[dict, list[dict]]:
-    """Send a request; return its reply content and every iopub message it caused.
+@dataclass
+class Channels:
+    """The kernel websocket of one notebook session, as JupyterLab's frontend holds it."""
 
-    Waits for the reply *and* the kernel's return to idle, so no output is still in flight.
-    """
-    msg_id = request["header"]["msg_id"]
-    reply_type = request["header"]["msg_type"].replace("_request", "_reply")
-    ws.send(json.dumps(request))
-    reply, iopub, idle = None, [], False
-    deadline = time.monotonic() + CELL_TIMEOUT
-    while reply is None or not idle:
-        ws.settimeout(max(deadline - time.monotonic(), 0.01))
-        try:
-            msg = json.loads(ws.recv())
-        except websocket.WebSocketTimeoutException:
-            pytest.fail(f"no {reply_type} within {CELL_TIMEOUT} s for {what}")
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["channel"] == "shell" and msg["msg_type"] == reply_type:
-            reply = msg["content"]
-        elif msg["channel"] == "iopub":
-            iopub.append(msg)
-            idle = msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
-    return reply, iopub
+    ws: websocket.WebSocket
+    session_id: str
+    path: str
+
+    def ask(self, msg_type: str, content: dict, what: str) -> tuple[dict | None, list[dict]]:
+        """Send a shell message; return its reply content (None for comm_msg, which has none)
+        and every iopub message it caused, once the kernel is idle again (no output in flight).
+        """
+        request = message(msg_type, content, self.session_id)
+        msg_id = request["header"]["msg_id"]
+        reply_type = None if msg_type == "comm_msg" else msg_type.replace("_request", "_reply")
+        self.ws.send(json.dumps(request))
+        reply, iopub, idle = None, [], False
+        deadline = time.monotonic() + CELL_TIMEOUT
+        while not idle or (reply_type and reply is None):
+            self.ws.settimeout(max(deadline - time.monotonic(), 0.01))
+            try:
+                msg = json.loads(self.ws.recv())
+            except websocket.WebSocketTimeoutException:
+                pytest.fail(f"{self.path}: {what} not done within {CELL_TIMEOUT} s")
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["channel"] == "shell" and msg["msg_type"] == reply_type:
+                reply = msg["content"]
+            elif msg["channel"] == "iopub":
+                iopub.append(msg)
+                idle = msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
+        return reply, iopub
 
 
-def run_through_server(lab: Lab, name: str) -> list[tuple[str, list[dict]]]:
-    """Open ``name`` as a session, run its code cells top to bottom, close the session.
-
-    Returns (cell source, iopub messages) per code cell; fails on the first cell with an error.
-    """
-    path = f"{name}.ipynb"
-    nb = nbformat.read(config.NOTEBOOKS_DIR / path, as_version=4)
+@contextmanager
+def notebook_session(lab: Lab, path: str) -> Iterator[Channels]:
+    """Open ``path`` with the project kernel like JupyterLab does; delete the session after."""
     session = lab.api(
         "POST",
         "api/sessions",
@@ -244,41 +248,46 @@ def run_through_server(lab: Lab, name: str) -> list[tuple[str, list[dict]]]:
         header=[f"Authorization: token {lab.token}"],
         timeout=CELL_TIMEOUT,
     )
-    results = []
     try:
-        info, _ = ask(ws, message("kernel_info_request", {}, session_id), "kernel_info")
+        channels = Channels(ws, session_id, path)
+        info, _ = channels.ask("kernel_info_request", {}, "kernel_info")
         assert info["status"] == "ok" and info["language_info"]["name"] == "python"
-        code_cells = [c for c in nb.cells if c.cell_type == "code"]
-        for number, cell in enumerate(code_cells, 1):
-            request = message(
-                "execute_request",
-                {
-                    "code": cell.source,
-                    "silent": False,
-                    "store_history": True,
-                    "user_expressions": {},
-                    "allow_stdin": False,
-                    "stop_on_error": True,
-                },
-                session_id,
-            )
-            reply, iopub = ask(ws, request, f"{path}, code cell {number}")
-            errors = [m["content"] for m in iopub if m["msg_type"] == "error"]
-            if reply["status"] != "ok" or errors:
-                error = errors[0] if errors else reply
-                trace = ANSI.sub("", "\n".join(error.get("traceback", [])))
-                pytest.fail(
-                    f"{path}, code cell {number} failed ({reply['status']}):\n"
-                    f"--- source\n{cell.source}\n--- {error.get('ename')}: {error.get('evalue')}\n"
-                    f"{trace}"
-                )
-            results.append((cell.source, iopub))
+        yield channels
     finally:
         ws.close()
         lab.api("DELETE", f"api/sessions/{session['id']}")
-    assert all(k["id"] != kernel["id"] for k in lab.api("GET", "api/kernels")), (
-        "the kernel outlived its session"
-    )
+    kernels = lab.api("GET", "api/kernels")
+    assert all(k["id"] != kernel["id"] for k in kernels), "the kernel outlived its session"
+
+
+def run_all(channels: Channels) -> list[tuple[str, list[dict]]]:
+    """Run the notebook's code cells top to bottom ("Run All"); fail on the first error.
+
+    Returns (cell source, iopub messages) per code cell.
+    """
+    nb = nbformat.read(config.NOTEBOOKS_DIR / channels.path, as_version=4)
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    results = []
+    for number, cell in enumerate(code_cells, 1):
+        content = {
+            "code": cell.source,
+            "silent": False,
+            "store_history": True,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        }
+        reply, iopub = channels.ask("execute_request", content, f"code cell {number}")
+        errors = [m["content"] for m in iopub if m["msg_type"] == "error"]
+        if reply["status"] != "ok" or errors:
+            error = errors[0] if errors else reply
+            trace = ANSI.sub("", "\n".join(error.get("traceback", [])))
+            pytest.fail(
+                f"{channels.path}, code cell {number} failed ({reply['status']}):\n"
+                f"--- source\n{cell.source}\n--- {error.get('ename')}: {error.get('evalue')}\n"
+                f"{trace}"
+            )
+        results.append((cell.source, iopub))
     return results
 
 
@@ -290,6 +299,39 @@ def mime_types(iopub: list[dict]) -> set[str]:
         if m["msg_type"] in ("display_data", "execute_result")
         for mime in m["content"]["data"]
     }
+
+
+def widget_states(iopub: list[dict]) -> dict[str, dict]:
+    """comm id -> initial state of every widget the kernel opened."""
+    return {
+        m["content"]["comm_id"]: m["content"]["data"]["state"]
+        for m in iopub
+        if m["msg_type"] == "comm_open"
+    }
+
+
+def output_widget_view(iopub: list[dict], comm_id: str) -> list[dict]:
+    """What JupyterLab shows inside the Output widget ``comm_id`` after these messages.
+
+    Its widget manager does two things: it renders the model's ``outputs`` state, and while the
+    model's ``msg_id`` is set it captures display_data / clear_output from that request.
+    Everything else a widget callback displays is dropped by the frontend.
+    """
+    shown: list[dict] = []
+    capturing = ""
+    for m in iopub:
+        content, kind = m["content"], m["msg_type"]
+        if kind in ("comm_open", "comm_msg") and content["comm_id"] == comm_id:
+            state = content["data"].get("state", {})
+            if "outputs" in state:
+                shown = [o.get("data", {}) for o in state["outputs"]]
+            capturing = state.get("msg_id", capturing)
+        elif capturing and m["parent_header"].get("msg_id") == capturing:
+            if kind == "display_data":
+                shown.append(content["data"])
+            elif kind == "clear_output":
+                shown = []
+    return shown
 
 
 def test_lab_serves_jupyterlab_with_project_kernel(lab: Lab) -> None:
@@ -304,17 +346,33 @@ def test_lab_serves_jupyterlab_with_project_kernel(lab: Lab) -> None:
 
 
 def test_land_report_runs_through_server(lab: Lab) -> None:
-    cells = run_through_server(lab, "land_report")
+    with notebook_session(lab, "land_report.ipynb") as channels:
+        cells = run_all(channels)
     showing = [(src, iopub) for src, iopub in cells if "report.show(" in src]
     assert showing, "land_report has no figure cells"
     for src, iopub in showing:
         assert PLOTLY_MIME in mime_types(iopub), f"no plotly output from:\n{src}"
 
 
-def test_explore_runs_through_server(lab: Lab) -> None:
-    cells = run_through_server(lab, "explore")
-    outputs = [m for _, iopub in cells for m in iopub]
-    assert WIDGET_MIME in mime_types(outputs), "explore shows no widget"
-    # The figures sit in the Output widget's state, synced to the frontend over comm messages.
-    comm_payloads = [json.dumps(m["content"]) for m in outputs if m["msg_type"].startswith("comm_")]
-    assert any(PLOTLY_MIME in p for p in comm_payloads), "the explorer's figures never reached the frontend"
+def test_explore_runs_and_follows_the_land_picked(lab: Lab) -> None:
+    with notebook_session(lab, "explore.ipynb") as channels:
+        messages = [m for _, iopub in run_all(channels) for m in iopub]
+        assert WIDGET_MIME in mime_types(messages), "explore shows no widget"
+        states = widget_states(messages)
+        (out,) = [c for c, s in states.items() if s["_model_name"] == "OutputModel"]
+        (land,) = [c for c, s in states.items() if s.get("description") == "Land"]
+        shown = output_widget_view(messages, out)
+        assert any(PLOTLY_MIME in data for data in shown), "no figure in the explorer"
+
+        # Pick another Land in the dropdown, as the frontend does: a comm_msg with the new state.
+        labels = states[land]["_options_labels"]
+        index = (states[land]["index"] + 1) % len(labels)
+        update = {"method": "update", "state": {"index": index}, "buffer_paths": []}
+        _, iopub = channels.ask("comm_msg", {"comm_id": land, "data": update}, "Land change")
+        assert not [m for m in iopub if m["msg_type"] == "error"], iopub
+    shown = output_widget_view(messages + iopub, out)
+    figures = [json.dumps(data[PLOTLY_MIME]) for data in shown if PLOTLY_MIME in data]
+    assert figures, "the explorer's figures vanished after picking a Land"
+    assert any(json.dumps(labels[index]) in f for f in figures), (
+        f"no figure mentions {labels[index]} after picking it"
+    )

@@ -109,13 +109,26 @@ def validate(
 ) -> None:
     """Prüft eine eigene Datei; gültige Zeilen nach data/user/, ungültige in Quarantäne."""
     from haefen_analysis.intake import validate_file
+    from haefen_analysis.workbook import validate_workbook
 
     if not path.exists():
         _fail(f"{path}: file not found")
+    is_workbook = path.suffix.lower() in (".xlsx", ".xlsm") and table is None
     try:
-        result = validate_file(path, table, data_dir, dry_run=dry_run)
+        results = (
+            validate_workbook(path, data_dir, dry_run=dry_run)
+            if is_workbook
+            else [validate_file(path, table, data_dir, dry_run=dry_run)]
+        )
     except (ValueError, KeyError) as exc:
         _fail(f"{path}: {exc}")
+    for result in results:
+        _report_intake(result)
+    if any(r.rejected for r in results):
+        raise typer.Exit(1)
+
+
+def _report_intake(result) -> None:
     for fix in result.corrections:
         console.print(f"[yellow]korrigiert:[/yellow] {fix}", soft_wrap=True)
     for problem in result.problems:
@@ -129,5 +142,15 @@ def validate(
         console.print(f"übernommen nach {result.merged_into}")
     if result.quarantine:
         console.print(f"Quarantäne: {result.quarantine}")
-    if result.rejected:
-        raise typer.Exit(1)
+
+
+@app.command("template")
+def template(
+    path: Annotated[Path, typer.Argument(help="Ziel, z. B. meldebogen.xlsx")] = Path(
+        "meldebogen_sichere_haefen.xlsx"
+    ),
+) -> None:
+    """Schreibt den Excel-Meldebogen für Kommunen (Zusagen, Aufnahmen, Auswahllisten)."""
+    from haefen_analysis.workbook import write_template
+
+    console.print(f"Meldebogen geschrieben: {write_template(path)}")

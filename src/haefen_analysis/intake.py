@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -104,6 +105,9 @@ def _normalise_value(f: Field, value: str, row: pd.Series, table: str, ids: set[
     if f.name == "member_id" and table != "members" and value not in ids:
         land = row.get("land") or None
         return names.resolve_member(value, land if land != "DE" else None)
+    if f.enum and value not in f.enum:  # German labels (drop-downs of the template) → codes
+        by_label = {label.casefold(): code for code, label in f.enum_labels.items()}
+        return by_label.get(value.casefold(), value)
     if f.type == "partial_date" and not ISO_PARTIAL.match(value):
         return parse.parse_date(value).iso
     if f.type == "integer" and not value.lstrip("-").isdigit():
@@ -144,20 +148,39 @@ def validate_file(
     today: date | None = None,
     dry_run: bool = False,
 ) -> IntakeResult:
-    """Validate a user file; merge good rows into data/user/, quarantine the rest."""
+    """Validate a user file (CSV, or one Excel sheet); merge good rows into data/user/,
+    quarantine the rest. Workbooks from ``haefen template``: ``workbook.validate_workbook``."""
     path, dd = Path(path), Path(data_dir) if data_dir is not None else None
     raw, encoding = _read(path, table, dd)
     table = table or detect_table(list(raw.columns), dd)
+    fixes = ["file is not UTF-8: read as cp1252 (Windows/Excel)"] if encoding == "cp1252" else []
+    return validate_frame(raw, table, str(path), dd, today=today, dry_run=dry_run, fixes=fixes)
+
+
+def validate_frame(
+    raw: pd.DataFrame,
+    table: str,
+    label: str,
+    dd: Path | None,
+    *,
+    today: date | None = None,
+    dry_run: bool = False,
+    fixes: list[str] | None = None,
+    problems: list[Problem] | None = None,
+) -> IntakeResult:
+    """The core of ``validate_file`` for rows already read (all cells strings): normalise,
+    validate, merge, quarantine. ``label`` names the file (and sheet) in every message;
+    ``problems`` found while reading (e.g. formulas without values) reject their rows too.
+    The index of ``raw`` is the spreadsheet row minus 2 (header = row 1)."""
     res = resource(table, dd)
-    result = IntakeResult(str(path), table, len(raw))
-    if encoding == "cp1252":
-        result.corrections.append("file is not UTF-8: read as cp1252 (Windows/Excel)")
-    raw = raw.reset_index(drop=True)
+    result = IntakeResult(label, table, len(raw), corrections=list(fixes or []))
     member_ids = set(datasets.members(dd)["member_id"].dropna())
-    norm_problems = _normalise(raw, res, str(path), member_ids, result.corrections)
+    norm_problems = list(problems or []) + _normalise(
+        raw, res, label, member_ids, result.corrections
+    )
     _fill_ids(raw, table, result.corrections)
     refs = datasets.references(res, dd)
-    _typed, problems = check_table(raw, res, str(path), today=today, references=refs)
+    _typed, problems = check_table(raw, res, label, today=today, references=refs)
     problems = norm_problems + problems
     if any(p.row is None for p in problems):  # whole-file problem: nothing can be merged
         result.problems, result.rejected = problems, len(raw)
@@ -181,7 +204,7 @@ def validate_file(
         elif row_key in seen:
             problems.append(
                 Problem(
-                    str(path),
+                    label,
                     int(idx) + 2,
                     key[0],
                     str(row_key[0]),
@@ -238,7 +261,8 @@ def _quarantine(
         for r in rows
     ]
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = config.quarantine_dir(dd) / f"{res.name}-{Path(result.file).stem}-{stamp}.csv"
+    stem = re.sub(r"[^\w-]+", "_", Path(result.file).name).strip("_")
+    target = config.quarantine_dir(dd) / f"{res.name}-{stem}-{stamp}.csv"
     write_atomic(out, target)
     result.quarantine = target
     return result

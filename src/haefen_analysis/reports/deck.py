@@ -105,15 +105,19 @@ def _crediting_label(value: object) -> str:
     return " / ".join(labels.get(v, v) for v in str(value).split("/"))
 
 
+def _names_or_count(names: list[str], noun: str) -> str:
+    """Up to three names spelled out, more as a count (a slide line stays one line)."""
+    return ", ".join(names) if len(names) <= 3 else f"{len(names)} {noun}"
+
+
 def _crediting_by_land(table: pd.DataFrame) -> str:
-    """Germany: which Länder credit special admissions (names if few, else a count)."""
+    """Germany: which Länder credit special admissions; unknown listed last."""
     laender = table.drop(index=codes.GERMANY)
-    parts = []
-    for value, rows in laender.groupby("crediting", sort=True):
-        names = list(rows["land_name"])
-        who = ", ".join(names) if len(names) <= 3 else f"{len(names)} Länder"
-        parts.append(f"{_crediting_label(value)}: {who}")
-    return "; ".join(parts)
+    groups = sorted(laender.groupby("crediting"), key=lambda g: (g[0] == "unknown", g[0]))
+    return "; ".join(
+        f"{_crediting_label(value)}: {_names_or_count(list(rows['land_name']), 'Länder')}"
+        for value, rows in groups
+    )
 
 
 def rank(table: pd.DataFrame, column: str, code: str) -> int:
@@ -224,10 +228,18 @@ def _notes(slide, lines: list[str]) -> None:
 # --- the deck -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Figures:
+    map_png: Path
+    bars_png: Path
+    areas: pd.DataFrame  # members drawn as areas (Kreise, Länder)
+    unplaced: pd.DataFrame  # town members without a location (not in the map)
+
+
 def _render_figures(
     table: pd.DataFrame, target: Scope, folder: Path, data_dir: Path | None
-) -> tuple[Path, Path, pd.DataFrame]:
-    """Map and comparison chart as PNG files; also returns the members the map could not place."""
+) -> _Figures:
+    """Map and comparison chart as PNG files, with what the map's side text explains."""
     from haefen_analysis.figures import charts, maps
     from haefen_analysis.figures import export as figure_export
 
@@ -248,12 +260,13 @@ def _render_figures(
         "members_per_million",
         label,
         highlight=None if target.is_germany else target.code,
-        sources=(f"Einwohner: Destatis 12411-0010, {_population_date(table)}",),
     )
-    map_png = figure_export.write_image(fig_map, folder / "karte.png")
-    bars_png = figure_export.write_image(fig_bars, folder / "vergleich.png")
-    unplaced = points[(points["geometry_level"] == "point") & points["lat"].isna()]
-    return map_png, bars_png, unplaced
+    return _Figures(
+        figure_export.write_image(fig_map, folder / "karte.png"),
+        figure_export.write_image(fig_bars, folder / "vergleich.png"),
+        pd.concat([layers["land_areas"], layers["kreis_areas"]], ignore_index=True),
+        points[(points["geometry_level"] == "point") & points["lat"].isna()],
+    )
 
 
 def _population_date(table: pd.DataFrame) -> str:
@@ -309,19 +322,32 @@ def _key_slide(prs, target: Scope, table: pd.DataFrame) -> None:
     )
 
 
-def _map_slide(prs, target: Scope, png: Path, unplaced: pd.DataFrame) -> None:
+def _area_lines(areas: pd.DataFrame) -> list[str]:
+    """Which Kreise and Länder are drawn as areas, by status (the map's legend shows only the
+    statuses of point members)."""
+    labels = [
+        theme.STATUS_STYLE[theme.status_key(s, b)][0]
+        for s, b in zip(areas["status"], areas["buendnis_member"], strict=True)
+    ]
+    grouped = areas.assign(label=labels).groupby("label", sort=True)["name"]
+    return [
+        f"{label}: {_names_or_count(sorted(names), 'Kreise und Länder')}"
+        for label, names in grouped
+    ]
+
+
+def _map_slide(prs, target: Scope, figures: _Figures) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
     _title(slide, f"Karte: Sichere Häfen in {target.name}")
     height = BODY_BOTTOM - BODY_TOP
-    _picture(slide, png, MARGIN, BODY_TOP, Inches(7.6), height)
-    lines = [
-        "Punkte: Städte und Gemeinden; Flächen: Kreise und Länder, die selbst Sicherer Hafen sind.",
-        "Farbe und Form: Status (erklärt, Bündnis-Mitglied, offen, abgelehnt, widerrufen).",
-        "Symbolfläche ∝ zugesagte Plätze.",
-    ]
-    if len(unplaced):
-        names = ", ".join(sorted(unplaced["name"]))
-        lines.append(f"Ohne Ortsangabe, nicht in der Karte ({len(unplaced)}): {names}.")
+    _picture(slide, figures.map_png, MARGIN, BODY_TOP, Inches(7.6), height)
+    lines = ["Punkte: Städte und Gemeinden; Symbolfläche ∝ zugesagte Plätze."]
+    if len(figures.areas):
+        lines.append("Flächen: Kreise und Länder, die selbst beschlossen haben.")
+        lines += _area_lines(figures.areas)
+    if len(figures.unplaced):
+        names = _names_or_count(sorted(figures.unplaced["name"]), "Einträge")
+        lines.append(f"Ohne Ortsangabe, nicht in der Karte: {names}.")
     lines.append(f"Karte: {theme.ATTRIBUTION_BKG}; Orte: {theme.ATTRIBUTION_GEONAMES}.")
     left = MARGIN + Inches(7.9)
     _text(slide, left, BODY_TOP, SLIDE_WIDTH - MARGIN - left, height, lines, 16)
@@ -334,7 +360,10 @@ def _comparison_slide(prs, target: Scope, png: Path, table: pd.DataFrame) -> Non
     _picture(slide, png, MARGIN, BODY_TOP, Inches(8.4), height)
     label = quota.LABELS["members_per_million"]
     germany = report.number(table.loc[codes.GERMANY, "members_per_million"], 2)
-    lines = [f"{label}, {_population_date(table)}.", f"Deutschland: {germany}."]
+    lines = [
+        f"{label}; Einwohner: Destatis 12411-0010, {_population_date(table)}.",
+        f"Deutschland: {germany}.",
+    ]
     if not target.is_germany:
         value = report.number(table.loc[target.code, "members_per_million"], 2)
         place = rank(table, "members_per_million", target.code)
@@ -351,7 +380,8 @@ def _sources_slide(
     titles = {name: res.title for name, res in catalogue(data_dir).items()}
     licence = catalogue(data_dir)["population"].licence
     counted = [
-        f"{titles[name]} (Stand {as_of[name]}): {len(found[name])} Quellen"
+        f"{titles[name]} (Stand {as_of[name]}): {len(found[name])} "
+        + ("Quelle" if len(found[name]) == 1 else "Quellen")
         for name in SCOPED_SOURCES
     ]
     version = metadata.version("haefen-analysis")
@@ -380,10 +410,11 @@ def build_deck(
     out: str | Path | None = None,
     *,
     data_dir: str | Path | None = None,
-    year: int = DEFAULT_YEAR,
+    year: int | None = None,
 ) -> Path:
     """Write the meeting deck for ``land`` (any accepted spelling; None = Germany) and return
-    its path (default ``default_path``). Unknown Länder fail before anything is written."""
+    its path (default ``default_path``); ``year`` picks the Königsteiner Schlüssel (default
+    ``DEFAULT_YEAR``). Unknown Länder fail before anything is written."""
     dd = Path(data_dir) if data_dir is not None else None
     target = scope(land, dd)
     path = Path(out) if out is not None else default_path(target)
@@ -402,7 +433,7 @@ def build_deck(
         tables["population"],
         tables["quota_keys"],
         tables["land_rules"],
-        year=year,
+        year=DEFAULT_YEAR if year is None else year,
     )
     as_of = {name: as_of_text(catalogue(dd)[name].as_of) for name in USED_TABLES}
     today = datetime.now(runner.TIMEZONE).strftime("%d.%m.%Y")
@@ -412,11 +443,11 @@ def build_deck(
     prs.core_properties.title = f"Sichere Häfen in {target.name}"
     prs.core_properties.language = "de-DE"
     with tempfile.TemporaryDirectory(prefix="haefen-deck-") as tmp:
-        map_png, bars_png, unplaced = _render_figures(table, target, Path(tmp), dd)
+        figures = _render_figures(table, target, Path(tmp), dd)
         _title_slide(prs, target, today, as_of, table)
         _key_slide(prs, target, table)
-        _map_slide(prs, target, map_png, unplaced)
-        _comparison_slide(prs, target, bars_png, table)
+        _map_slide(prs, target, figures)
+        _comparison_slide(prs, target, figures.bars_png, table)
         _sources_slide(prs, target, table, as_of, sources(tables, table, target), dd)
         buffer = io.BytesIO()
         prs.save(buffer)
