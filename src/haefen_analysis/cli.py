@@ -13,13 +13,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from haefen_analysis import genesis_cli, reports_cli
+from haefen_analysis import deck_cli, genesis_cli, reports_cli
 
 app = typer.Typer(help="Sichere Häfen: Daten, Prüfung und Berichte.", no_args_is_help=True)
 data_app = typer.Typer(help="Was geladen ist: Tabellen, Stand, Abdeckung.")
 app.add_typer(data_app, name="data")
 app.add_typer(genesis_cli.app, name="import")
 app.add_typer(reports_cli.app, name="report")
+app.command("deck")(deck_cli.deck)
 console = Console()
 
 DataDir = Annotated[

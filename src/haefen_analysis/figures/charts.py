@@ -74,7 +74,7 @@ def per_land_bars(
         ),
         layout=_layout(label, label, "", *sources),
     )
-    fig.update_layout(height=520, showlegend=False)
+    fig.update_layout(height=560, showlegend=False, margin={"b": 150})
     if reference is not None:
         fig.add_vline(x=reference, line_dash="dash", line_color=theme.TEXT_COLOUR)
     return fig

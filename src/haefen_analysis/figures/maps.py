@@ -396,11 +396,14 @@ def member_map(
             continue
         rows = points[mask]
         hover = [_hover_lines(row, name, size_label) for _, row in rows.iterrows()]
+        # plotly leaves a trace without points out of the legend: a status shown only as an
+        # area gets one invisible point so its legend entry (colour and symbol) appears
+        px, py = (x[mask], y[mask]) if mask.any() else (np.array([np.nan]), np.array([np.nan]))
         traces.append(
             {
                 "type": "scatter",
-                "x": x[mask],
-                "y": y[mask],
+                "x": px,
+                "y": py,
                 "mode": "markers",
                 "name": name,
                 "legendgroup": name,

@@ -361,7 +361,7 @@ def _comparison_slide(prs, target: Scope, png: Path, table: pd.DataFrame) -> Non
     label = quota.LABELS["members_per_million"]
     germany = report.number(table.loc[codes.GERMANY, "members_per_million"], 2)
     lines = [
-        f"{label}; Einwohner: Destatis 12411-0010, {_population_date(table)}.",
+        f"{label}. Einwohnerzahlen: Destatis 12411-0010, {_population_date(table)}.",
         f"Deutschland: {germany}.",
     ]
     if not target.is_germany:
