@@ -21,6 +21,23 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _resolved_updates() -> list[tuple[tuple[str, str], str, dict[str, str]]]:
+    """One update per member and column, so re-running changes nothing: the later research
+    file wins, except ``listed_by`` (the earliest dated evidence wins) and the appended
+    columns (every distinct value is kept, in file order)."""
+    final: dict[tuple, dict[str, str]] = {}
+    for path in sorted(RESEARCH.glob("members_updates*.csv")):
+        for upd in _read(path):
+            key: tuple = ((name_key(upd["member_name"]), upd["land"]), upd["column"])
+            if upd["column"] in APPENDED:
+                key = (*key, upd["value"])
+            current = final.get(key)
+            if upd["column"] == "listed_by" and current and current["value"] <= upd["value"]:
+                continue
+            final[key] = upd
+    return [(k[0], k[1], upd) for k, upd in final.items()]
+
+
 def main() -> int:
     target = config.data_dir() / "members.csv"
     rows = _read(target)
@@ -35,9 +52,9 @@ def main() -> int:
         ids.add(new["member_id"])
         added += 1
     by_key = {(name_key(r["name"]), r["land"]): r for r in rows}
-    for upd in (r for f in sorted(RESEARCH.glob("members_updates*.csv")) for r in _read(f)):
-        row = by_key.get((name_key(upd["member_name"]), upd["land"]))
-        column, value = upd["column"], upd["value"]
+    for key, column, upd in _resolved_updates():
+        row = by_key.get(key)
+        value = upd["value"]
         if row is None or column not in columns:
             print(f"refused update (no such member/column): {upd}", file=sys.stderr)
             continue
