@@ -70,6 +70,7 @@ def _coverage_table(data_dir: Path | None) -> Table:
         "published": "veröffentlicht",
         "published_as_of": "Stand",
         "difference": "Differenz",
+        "explanation": "Erklärung",
     }
     table = _table("Sichere Häfen: Abdeckung je Land", cov, cols)
     table.caption = (

@@ -65,7 +65,46 @@ def member_coverage(data_dir: str | Path | None = None) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["published"] = out["published"].astype("Int64")
     out["difference"] = out["in_data"] - out["published"]
+    out["explanation"] = [
+        _explain(row, declared[declared["land"] == row.land], counts) for row in out.itertuples()
+    ]
     return out
+
+
+#: A Land's count is "close" to the published one within this share.
+TOLERANCE = 0.10
+
+
+def _explain(row: object, members: pd.DataFrame, counts: pd.DataFrame) -> str:
+    """Why the data and the latest published count differ (empty within ``TOLERANCE``)."""
+    undated = counts[(counts["scope"] == row.land) & counts["as_of"].isna()]
+    extra = f"; undatierte Zählung: {int(undated['value'].max())}" if len(undated) else ""
+    if pd.isna(row.published):
+        return "keine veröffentlichte Zahl für das Land" + extra
+    if abs(row.difference) <= TOLERANCE * row.published:
+        return "" if not extra else extra.lstrip("; ")
+    if row.difference > 0:
+        first = members["declared_on"].fillna(members["listed_by"])
+        after = int((first > pd.Timestamp(_as_of_end(row.published_as_of))).sum())
+        return (
+            f"Zählung vom {row.published_as_of}; {after} Mitglieder danach beschlossen oder "
+            f"belegt" + extra
+        )
+    return (
+        f"{-row.difference} fehlen: keine vollständige Liste des Landes in den gelesenen "
+        "Quellen (data/RESEARCH.md)" + extra
+    )
+
+
+def _as_of_end(label: str) -> str:
+    """Last day of a German date label ("07/2019" → 2019-07-31, "22.09.2023" → itself)."""
+    if "/" in label:
+        month, year = label.split("/")
+        return str(pd.Period(f"{year}-{month}", "M").end_time.date())
+    if "." in label:
+        day, month, year = label.split(".")
+        return f"{year}-{month}-{day}"
+    return f"{label}-12-31"
 
 
 def _as_of(row: pd.Series) -> str:
