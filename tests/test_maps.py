@@ -14,6 +14,7 @@ import pytest
 
 from haefen_analysis import geo
 from haefen_analysis.figures import maps
+from haefen_analysis.reports.export import CHROMIUM_FLAGS
 
 BKG = "© GeoBasis-DE / BKG (2020), dl-de/by-2-0"
 GEONAMES = "GeoNames, CC BY 4.0"
@@ -207,12 +208,7 @@ def test_html_page_renders_offline_in_headless_chromium(tmp_path):
     cmd = [
         *_offline_prefix(),
         CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
+        *CHROMIUM_FLAGS,
         f"--user-data-dir={tmp_path / 'profile'}",
         "--proxy-server=127.0.0.1:9",
         "--host-resolver-rules=MAP * ~NOTFOUND",
