@@ -29,8 +29,10 @@ reports: $(STAMP)
 	$(BIN)/haefen deck --land SH
 	$(BIN)/haefen deck
 
+# LAB_ARGS="--no-browser --allow-root" make lab   (e.g. in a container as root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
+		--MappingKernelManager.default_kernel_name=haefen $(LAB_ARGS)
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

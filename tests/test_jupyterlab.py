@@ -362,7 +362,9 @@ def test_explore_runs_and_follows_the_land_picked(lab: Lab) -> None:
         (out,) = [c for c, s in states.items() if s["_model_name"] == "OutputModel"]
         (land,) = [c for c, s in states.items() if s.get("description") == "Land"]
         shown = output_widget_view(messages, out)
-        assert any(PLOTLY_MIME in data for data in shown), "no figure in the explorer"
+        assert any(PLOTLY_MIME in data for data in shown), (
+            "no figure inside the explorer's Output widget (JupyterLab would show it empty)"
+        )
 
         # Pick another Land in the dropdown, as the frontend does: a comm_msg with the new state.
         labels = states[land]["_options_labels"]

@@ -70,11 +70,13 @@ class Explorer:
         return figs
 
     def _update(self, *_: object) -> None:
-        # Replace the outputs directly: clear_output(wait=True) inside the widget's context
-        # makes headless execution (papermill/nbclient) wait for a frontend that never comes.
-        self.out.outputs = ()
-        for fig in self.figures():
-            self.out.append_display_data(fig)
+        # Put the figures into the Output widget's own state: works in JupyterLab (figures
+        # follow the dropdowns) and headless. clear_output(wait=True) inside the widget's
+        # context hangs papermill; append_display_data leaves plotly outputs outside the widget.
+        self.out.outputs = tuple(
+            {"output_type": "display_data", "data": fig._repr_mimebundle_(), "metadata": {}}
+            for fig in self.figures()
+        )
 
     def widget(self) -> widgets.Widget:
         """The controls above the output area, drawn once."""
