@@ -297,3 +297,18 @@ def _cwd(proc: Path) -> Path | None:
         return Path(os.readlink(proc / "cwd"))
     except OSError:
         return None
+
+
+def test_shared_plotlyjs_also_slims_the_kept_notebook():
+    import nbformat
+
+    from haefen_analysis.reports import export
+
+    bundle = f"<script type='text/javascript'>{export.plotlyjs()}</script>"
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("fig")
+    cell.outputs = [nbformat.v4.new_output("display_data", {"text/html": [bundle, "<div>x</div>"]})]
+    nb.cells = [cell]
+    slim = export.share_plotlyjs_in_notebook(nb)
+    html = slim.cells[0].outputs[0]["data"]["text/html"]
+    assert html == '<script src="plotly.min.js"></script><div>x</div>'

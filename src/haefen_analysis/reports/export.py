@@ -136,6 +136,21 @@ def share_plotlyjs(html: str, src: str = PLOTLYJS_NAME) -> str:
     return "".join(parts) + html[pos:]
 
 
+def share_plotlyjs_in_notebook(nb: Any, src: str = PLOTLYJS_NAME) -> Any:
+    """The same for the executed notebook kept beside the HTML: its HTML outputs reference the
+    shared file (JupyterLab renders plotly's own mime type and never needs them), so a report
+    set of 240 notebooks takes ~0.3 MB each instead of ~5 MB."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                text = data["text/html"]
+                data["text/html"] = share_plotlyjs(
+                    "".join(text) if isinstance(text, list) else text, src
+                )
+    return nb
+
+
 class _ResourceScanner(HTMLParser):
     """Collects what a browser would fetch: src/href of loading tags, imports in scripts."""
 

@@ -367,7 +367,11 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
         if opts.pdf:  # from the self-contained HTML: no sibling files needed in work_dir
             staged["pdf"] = export.write_pdf(staged["html"], work / f"{job.slug}.pdf")
         if opts.shared_plotlyjs:
+            import nbformat
+
             export.atomic_write(staged["html"], export.share_plotlyjs(html))
+            shared = export.share_plotlyjs_in_notebook(nb)
+            export.atomic_write(staged_nb, nbformat.writes(shared))
     except Exception as exc:
         failed = None
         if staged_nb.exists():
