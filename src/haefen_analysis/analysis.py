@@ -26,6 +26,16 @@ def date_label(value: object, precision: object) -> str:
     return pd.Timestamp(value).strftime(fmt)
 
 
+def date_labels(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Date columns replaced by their German labels at their precision (for tables)."""
+    out = frame.copy()
+    for col in columns:
+        out[col] = [
+            date_label(v, p) for v, p in zip(frame[col], frame[f"{col}_precision"], strict=True)
+        ]
+    return out
+
+
 def members_over_time(members: pd.DataFrame) -> pd.DataFrame:
     """Cumulative counts per month: Sichere Häfen by decision date (month precision or
     better), by earliest dated evidence where the decision date is unknown, and Bündnis
@@ -78,10 +88,7 @@ def member_points(data_dir: str | Path | None = None) -> pd.DataFrame:
     out["pledged"] = out["member_id"].map(pledged).astype("Int64")
     out["admitted"] = out["member_id"].map(admitted).astype("Int64")
     out["size_value"] = out["pledged"]
-    out["declared_label"] = [
-        date_label(v, p)
-        for v, p in zip(out["declared_on"], out["declared_on_precision"], strict=True)
-    ]
+    out["declared_label"] = date_labels(out, "declared_on")["declared_on"]
     return out
 
 

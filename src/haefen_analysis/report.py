@@ -107,6 +107,13 @@ def value_labels() -> dict[str, dict[str, str]]:
     return out
 
 
+def label(column: str, value: object) -> str:
+    """German label of a coded value ("declared" → "erklärt"), from the catalogue."""
+    if value is None or pd.isna(value):
+        return "unbekannt"
+    return value_labels().get(column, {}).get(str(value), str(value))
+
+
 def german(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     """Cells as German display text: coded values labelled, numbers with decimal comma and
     thousands dot, missing values as "–"."""
@@ -117,6 +124,8 @@ def german(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
             col = col.map(lambda v: short_source(v) if pd.notna(v) else v)
         if name in labels:
             col = col.astype("string").map(lambda v, m=labels[name]: m.get(v, v))
+        if pd.api.types.is_datetime64_any_dtype(col):  # precise dates: see analysis.date_labels
+            col = col.dt.strftime("%d.%m.%Y")
         if pd.api.types.is_float_dtype(col):
             col = col.map(lambda v: number(v, decimals) if pd.notna(v) else "–")
         elif pd.api.types.is_integer_dtype(col):
