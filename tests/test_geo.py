@@ -164,3 +164,22 @@ def test_locate_members_names_row_and_column_of_bad_input():
     bad = MEMBERS.head(2).assign(kind=["kreisfreie_stadt", "Dorfgemeinschaft"])
     with pytest.raises(ValueError, match=r"row 1 .*'kind'.*Dorfgemeinschaft"):
         geo.locate_members(bad)
+
+
+def test_locate_members_cached_matches_and_follows_changes(data_copy):
+    import pandas as pd
+
+    from haefen_analysis import config, datasets, geo
+
+    members = datasets.members().head(20)
+    first = geo.locate_members_cached(members)
+    pd.testing.assert_frame_equal(
+        first.reset_index(drop=True), geo.locate_members(members).reset_index(drop=True),
+        check_dtype=False,
+    )  # fmt: skip
+    cached = list(config.processed_dir().glob("member_locations-*.parquet"))
+    assert len(cached) == 1
+    renamed = members.assign(name=members["name"].where(members["member_id"] != "kiel", "Lübeck"))
+    moved = geo.locate_members_cached(renamed).set_index("member_id")
+    assert len(list(config.processed_dir().glob("member_locations-*.parquet"))) == 2
+    assert moved.loc["kiel", "kreis_ags"] == "01003"  # now located where Lübeck is

@@ -73,7 +73,7 @@ def member_points(data_dir: str | Path | None = None) -> pd.DataFrame:
     mem = datasets.members(data_dir)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", geo.UnresolvedMembersWarning)  # reported by callers
-        located = geo.locate_members(mem, Path(data_dir) if data_dir else None)
+        located = geo.locate_members_cached(mem, Path(data_dir) if data_dir else None)
     pledged = datasets.pledges(data_dir).groupby("member_id")["places"].sum(min_count=1)
     adm = datasets.admissions(data_dir)
     admitted = adm[adm["metric"] == "arrived"].groupby("member_id")["value"].sum(min_count=1)
