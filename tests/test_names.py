@@ -68,3 +68,10 @@ def test_member_id_is_accepted_as_is():
     # "Blomberg" alone is ambiguous, the id is not (the report runner passes ids)
     assert resolve_member("blomberg") == "blomberg"
     assert resolve_member("halle-saale") == "halle-saale"
+
+
+def test_resolver_follows_a_renamed_member(data_copy):
+    assert resolve_member("Kiel") == "kiel"
+    path = data_copy / "members.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",Kiel,", ",Kiel Ost,"), "utf-8")
+    assert resolve_member("Kiel Ost") == "kiel"  # same row count, new name: not a stale index

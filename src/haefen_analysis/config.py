@@ -29,11 +29,6 @@ def geo_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return data_dir(override) / "geo"
 
 
-def raw_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Where users drop files they received (never modified by the package)."""
-    return data_dir(override) / "raw"
-
-
 def processed_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """Cache of parsed files (safe to delete)."""
     return data_dir(override) / "processed"

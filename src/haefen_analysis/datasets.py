@@ -39,6 +39,11 @@ def _stamp(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
 
 
+def version(name: str, data_dir: Path | None = None) -> tuple[tuple[str, int, int], ...]:
+    """Files behind a table with their mtime and size: changes whenever the table can."""
+    return _stamp(_files(resource(name, data_dir), data_dir))
+
+
 def references(res: Resource, data_dir: Path | None) -> dict[str, set[str]]:
     """Allowed values of each foreign key; a referenced table missing from a partial data
     folder is taken from the project's own data (the Länder codes, above all)."""
@@ -54,7 +59,7 @@ def references(res: Resource, data_dir: Path | None) -> dict[str, set[str]]:
 @cache
 def _load(name: str, data_dir: Path | None, stamp: tuple) -> pd.DataFrame:
     res = resource(name, data_dir)
-    frames, problems = [], []
+    frames = []
     for path, *_ in stamp:
         raw, _enc = read_raw(Path(path))
         frames.append(raw)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from haefen_analysis import analysis, codes, datasets, names, quota
+from haefen_analysis import analysis, codes, datasets, quota
 from haefen_analysis.figures import charts, maps
 
 #: Measures of the per-Land table offered in the explorer (German labels from quota.LABELS).
@@ -82,8 +82,3 @@ class Explorer:
         """The controls above the output area, drawn once."""
         self._update()
         return widgets.VBox([widgets.HBox([self.land, self.measure, self.member]), self.out])
-
-
-def resolve(name: str) -> str:
-    """member_id for a typed name (any spelling the library accepts)."""
-    return names.resolve_member(name)

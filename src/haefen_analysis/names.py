@@ -168,8 +168,7 @@ def resolver(data_dir: str | Path | None = None) -> NameResolver:
     from haefen_analysis import datasets
 
     dd = Path(data_dir) if data_dir is not None else None
-    stamp = (len(datasets.members(dd)), len(datasets.load("aliases", dd)))
-    return _resolver(dd, stamp)
+    return _resolver(dd, (datasets.version("members", dd), datasets.version("aliases", dd)))
 
 
 def resolve_member(name: str, land: str | None = None, data_dir: str | Path | None = None) -> str:

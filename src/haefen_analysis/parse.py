@@ -42,8 +42,6 @@ MONTHS = {
     "dez": 12,
 }
 
-PRECISIONS = ("day", "month", "year")
-
 
 class ParseError(ValueError):
     """A value that cannot be read; the message says what was expected."""
@@ -151,9 +149,6 @@ def parse_number(text: str) -> Number:
         f"not a number: {raw!r} (expected German notation such as '1.234', '1.234,5', "
         "'ca. 40', 'bis zu 100' or '350-500')"
     )
-
-
-ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
 
 
 def read_text(path: str | Path) -> tuple[str, str]:

@@ -37,8 +37,6 @@ DEFAULT_RULE = "easy"
 #: (rows of quota_keys with key_type easy_quoted), design notes §4.
 EASY_KEY_LAG = 1
 
-#: Sourced statements of the key EASY applied, for years without a quoted share table.
-EASY_KEY_YEARS_FILE = "easy_key_years.csv"
 #: Land distribution keys (criterion weights) as data.
 LAND_KEY_WEIGHTS_FILE = "land_key_weights.csv"
 

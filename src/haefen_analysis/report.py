@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from haefen_analysis import config
+from haefen_analysis.figures import theme
 from haefen_analysis.schema import catalogue, short_source, split_sources
 
 #: Counts of minors shown as "< 3" in public reports (1 or 2 persons could identify someone).
@@ -153,10 +154,7 @@ def table(
 
 def number(value: object, decimals: int = 0) -> str:
     """German number text ("1.234,5"); "unbekannt" for a missing value."""
-    if value is None or pd.isna(value):
-        return "unbekannt"
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return theme.format_number(value, decimals, missing="unbekannt")
 
 
 def small_counts(values: pd.Series, groups: pd.Series, public: bool | None = None) -> pd.Series:

@@ -68,14 +68,14 @@ def status_key(status: object, buendnis_member: object) -> str:
     return key
 
 
-def format_number(value: object, decimals: int = 0) -> str:
-    """German number format: 1.234,5; NA as "keine Angabe"."""
+def format_number(value: object, decimals: int = 0, missing: str = MISSING_LABEL) -> str:
+    """German number format: 1.234,5; NA as ``missing`` ("keine Angabe")."""
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return MISSING_LABEL
+        return missing
     if math.isnan(number):
-        return MISSING_LABEL
+        return missing
     number = round(number, decimals) + 0.0  # -0.0 + 0.0 == 0.0: never print "-0"
     text = f"{number:,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")

@@ -54,9 +54,6 @@ KERNEL_FAST_IMPORTS = (
     f"--IPKernelApp.exec_lines=__import__('sys').modules.setdefault({IRI_CHECKER_MODULE!r}, None)"
 )
 
-#: Parameters whose values name a Land or a member: checked against the data, normalised.
-SUBJECT_PARAMETERS = ("land", "gemeinde")
-
 _TRUE = {"true", "1", "ja", "yes", "wahr", "on"}
 _FALSE = {"false", "0", "nein", "no", "falsch", "off"}
 _TYPE_LABELS = {bool: "Wahrheitswert", int: "ganze Zahl", float: "Zahl", str: "Text"}
