@@ -59,6 +59,12 @@ def test_hare_niemeyer_sums_to_total_and_keeps_the_quota_rule(weights, total) ->
         assert math.floor(q) <= s <= math.ceil(q)
 
 
+def test_hare_niemeyer_with_subnormal_weights() -> None:
+    # total / sum(weights) overflows to inf for a weight this small (found by hypothesis)
+    assert hare_niemeyer([2.2250738585e-313], 1).tolist() == [1]
+    assert hare_niemeyer([5e-324, 5e-324, 1e-323], 4).tolist() == [1, 1, 2]
+
+
 @pytest.mark.parametrize(
     ("weights", "total"), [([1, -1], 3), ([1, float("nan")], 3), ([1, 2], 2.5), ([0, 0], 3)]
 )

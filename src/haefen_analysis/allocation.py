@@ -88,7 +88,7 @@ def hare_niemeyer(weights: npt.ArrayLike, total: int) -> np.ndarray:
         seats = scaled // int(wi.sum())
         remainder: np.ndarray = scaled % int(wi.sum())
     else:
-        quota = w * (total / w.sum())
+        quota = (w / w.sum()) * total  # not w * (total / sum): that overflows for tiny weights
         seats = np.floor(quota).astype(np.int64)
         remainder = quota - seats
     left = total - int(seats.sum())
