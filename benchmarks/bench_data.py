@@ -35,8 +35,9 @@ def fresh_process(code: str) -> float:
 
 
 def main() -> None:
-    from haefen_analysis import datasets, names
-    from haefen_analysis.schema import catalogue
+    from haefen_analysis import datasets
+    from haefen_analysis.catalogue.schema import catalogue
+    from haefen_analysis.ingest import names
 
     imp = min(fresh_process("import haefen_analysis") for _ in range(3))
     print(f"import haefen_analysis: {imp:.3f} s (target ≤ 1 s)")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from haefen_analysis.genesis import read_genesis
+from haefen_analysis.ingest.genesis import read_genesis
 
 TARGET_COLD_S = 2.0
 TARGET_CACHED_S = 0.2

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from haefen_analysis import geo
-from haefen_analysis.figures import export, maps, theme
+from haefen_analysis.datasets import geo
+from haefen_analysis.figures import maps, static, theme
 
 
 def timed(func, repeat: int) -> float:
@@ -50,7 +50,7 @@ def per_area_figure(values: pd.Series):
 
 COLD = """
 import sys, pandas as pd
-from haefen_analysis import geo
+from haefen_analysis.datasets import geo
 from haefen_analysis.figures import maps
 k = geo.kreise()
 fig = maps.kreise_choropleth(pd.Series(range(400), index=k['ags'], dtype=float), 'K', 'W')
@@ -82,16 +82,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         png = Path(tmp) / "map.png"
         start = time.perf_counter()
-        export.write_image(laender, png)
+        static.write_image(laender, png)
         first = time.perf_counter() - start
-        warm_k = timed(lambda: export.write_image(fig, png), 5)
-        warm_l = timed(lambda: export.write_image(laender, png), 5)
+        warm_k = timed(lambda: static.write_image(fig, png), 5)
+        warm_l = timed(lambda: static.write_image(laender, png), 5)
         out = subprocess.run(
             [sys.executable, "-c", COLD, str(png), "3"], capture_output=True, text=True, check=True
         )
         cold = statistics.median(float(line) for line in out.stdout.split())
         html_map = len(fig.to_html(include_plotlyjs=False, full_html=True).encode())
-        page = export.write_html(fig, Path(tmp) / "map.html").stat().st_size
+        page = static.write_html(fig, Path(tmp) / "map.html").stat().st_size
     print(f"PNG export, first call (starts the kaleido server): {first:.2f} s")
     print(f"PNG export after the first: Kreise {warm_k:.3f} s, Länder {warm_l:.3f} s")
     print(f"  (target <= 0.5 s); naive cold write_image per call (Kreise): {cold:.2f} s;")

@@ -16,8 +16,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from haefen_analysis import codes, datasets, quota
-from haefen_analysis.allocation import capped_proportional, hare_niemeyer
+from haefen_analysis import datasets
+from haefen_analysis.analysis.apportionment import capped_proportional, hare_niemeyer
+from haefen_analysis.analysis.per_land import per_land_table
+from haefen_analysis.ingest import codes
 
 TARGET_MS = 50.0
 PERSONS = 100_000
@@ -124,7 +126,7 @@ def main() -> None:
     )
     line(
         "per-Land table, warm (frames loaded once)",
-        best_ms(lambda: quota.per_land_table(**frames, year=2022)),
+        best_ms(lambda: per_land_table(**frames, year=2022)),
         best_ms(
             lambda: naive_land_counts(frames["members"], frames["pledges"], frames["admissions"])
         ),

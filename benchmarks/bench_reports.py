@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from haefen_analysis import config
-from haefen_analysis.reports import export, runner
-from haefen_analysis.reports.config import load_config
+from haefen_analysis.publish import html, runner
+from haefen_analysis.publish.config import load_config
 
 WALL_TARGET = 0.25
 OVERHEAD_TARGET = 1.3
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
         day = base / "full" / "2000-01-01"
         sizes = [len((day / r.files["html"]).read_bytes()) for r in results]
         shared = [
-            len(export.share_plotlyjs((day / r.files["html"]).read_text("utf-8")).encode())
+            len(html.share_plotlyjs((day / r.files["html"]).read_text("utf-8")).encode())
             for r in results
         ]
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from haefen_analysis import config
-from haefen_analysis.names import name_key
+from haefen_analysis.ingest.names import name_key
 
 RESEARCH = config.PROJECT_DIR / "research"
 #: Columns an update adds to (with this separator) instead of replacing.

@@ -83,7 +83,7 @@ def per_land_bars(
 def pledges_vs_admissions(offer: pd.DataFrame, *sources: str) -> go.Figure:
     """Pledged places and admissions by pledging members, per Land (``quota.cumulative_offer``
     rows of category "all")."""
-    from haefen_analysis import codes
+    from haefen_analysis.ingest import codes
 
     rows = offer[(offer["category"] == "all") & (offer["land"] != "DE")]
     names = [codes.land_name(c) for c in rows["land"]]

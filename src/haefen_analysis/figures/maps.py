@@ -20,9 +20,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from haefen_analysis import codes, geo
+from haefen_analysis.catalogue.schema import short_source
+from haefen_analysis.datasets import geo
 from haefen_analysis.figures import theme
-from haefen_analysis.schema import short_source
+from haefen_analysis.ingest import codes
 
 CRS = "EPSG:3035"
 MAX_MARKER = 40.0

@@ -1,0 +1,197 @@
+"""The per-Land table: members, population, offers, admissions, Königsteiner share and
+crediting per Land and for Germany, the offers per Land and category, and a Land's rank.
+
+Unknown is not zero: sums of numbers nobody stated are <NA>, and counts say how many were
+unknown.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from haefen_analysis.analysis.keys import (
+    DEFAULT_RULE,
+    KeyNotFoundError,
+    key_caption,
+    key_shares,
+    require_columns,
+)
+from haefen_analysis.ingest import codes
+
+#: Member kinds whose inhabitants "live in a member municipality" (Landkreise, regions and
+#: Länder are excluded: their population overlaps with the municipalities in them).
+MUNICIPAL_KINDS = ("kreisfreie_stadt", "stadt", "gemeinde", "samtgemeinde")
+#: Admission metrics counted as "admitted" by default.
+ADMITTED_METRICS = ("arrived",)
+#: Code of the all-categories rows in ``cumulative_offer``.
+ALL_CATEGORIES = "all"
+
+
+def _known_sum(grouped: pd.core.groupby.SeriesGroupBy) -> pd.Series:
+    """Sum of the known values per group, <NA> where none is known (unknown is not zero)."""
+    return grouped.sum(min_count=1).astype("Int64")
+
+
+def _offer_groups(pledges: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    grouped = pledges.groupby(by, observed=True, dropna=False)["places"]
+    return pd.DataFrame(
+        {
+            "pledges": grouped.size(),
+            "pledged_places": _known_sum(grouped),
+            "pledges_places_unknown": grouped.size() - grouped.count(),
+        }
+    )
+
+
+def _admitted(admissions: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
+    require_columns(
+        admissions, ("scope", "member_id", "metric", "value", "qualifier"), "admissions"
+    )
+    return admissions[admissions["metric"].isin(metrics)]
+
+
+def cumulative_offer(
+    pledges: pd.DataFrame,
+    admissions: pd.DataFrame | None = None,
+    metrics: tuple[str, ...] = ADMITTED_METRICS,
+) -> pd.DataFrame:
+    """Pledged places per Land and for Germany, by category, and how much admissions used.
+
+    Rows: (land, category) for every Land with pledges plus ``"DE"`` (all pledges, including
+    Bündnis-wide offers), each with a category ``"all"`` row. Pledges without a number are
+    counted in ``pledges_places_unknown``; ``pledged_places`` is <NA> when no pledge of the
+    group names a number. With ``admissions``: ``admitted_by_pledging_members`` (admissions
+    with ``metric`` in ``metrics`` into member municipalities that pledged in the Land) and
+    ``used_share`` on the "all" rows (admissions carry no category).
+    """
+    require_columns(pledges, ("member_id", "land", "category", "places"), "pledges")
+    p = pledges.assign(category=pledges["category"].astype("string"))
+    germany = p.assign(land=codes.GERMANY)
+    both = pd.concat([p[p["land"] != codes.GERMANY], germany], ignore_index=True)
+    parts = [
+        _offer_groups(both, ["land", "category"]),
+        _offer_groups(both.assign(category=ALL_CATEGORIES), ["land", "category"]),
+    ]
+    out = pd.concat(parts).sort_index()
+    if admissions is not None:
+        adm = _admitted(admissions, metrics)
+        adm = adm[adm["member_id"].notna()]
+        pledgers = both.dropna(subset=["member_id"])[["land", "member_id"]].drop_duplicates()
+        used = pledgers.merge(adm[["member_id", "value"]], on="member_id")
+        used_by_land = _known_sum(used.groupby("land")["value"])
+        idx = pd.MultiIndex.from_product([used_by_land.index, [ALL_CATEGORIES]])
+        out["admitted_by_pledging_members"] = pd.Series(
+            used_by_land.to_numpy(), index=idx, dtype="Int64"
+        ).reindex(out.index)
+        out["used_share"] = (
+            out["admitted_by_pledging_members"] / out["pledged_places"].replace(0, pd.NA)
+        ).astype("Float64")
+    return out.reset_index()
+
+
+def _one_crediting(values: pd.Series) -> str:
+    """One crediting value for a Land with several rule rows: the known one, "unknown" if none,
+    "no/yes" when the rows disagree (e.g. different levels)."""
+    known = sorted(set(values.dropna().astype(str)) - {"unknown"})
+    return "/".join(known) or "unknown"
+
+
+def _population_at(population: pd.DataFrame, date: object | None) -> pd.Series:
+    require_columns(population, ("land", "date", "population"), "population")
+    when = pd.Timestamp(date) if date is not None else population["date"].max()
+    rows = population[population["date"] == when]
+    if rows.empty:
+        dates = ", ".join(d.strftime("%d.%m.%Y") for d in sorted(population["date"].unique()))
+        raise KeyNotFoundError(f"no population for {when:%d.%m.%Y}; dates in the data: {dates}")
+    pop = rows.set_index("land")["population"].astype("Int64")
+    pop.attrs["date"] = when
+    return pop
+
+
+def per_land_table(
+    members: pd.DataFrame,
+    pledges: pd.DataFrame,
+    admissions: pd.DataFrame,
+    population: pd.DataFrame,
+    keys: pd.DataFrame,
+    land_rules: pd.DataFrame,
+    *,
+    year: int,
+    rule: str = DEFAULT_RULE,
+    population_date: object | None = None,
+    member_population: pd.Series | None = None,
+    admission_metrics: tuple[str, ...] = ADMITTED_METRICS,
+    statements: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per Land (AGS index, "01".."16") plus Germany ("DE"); definitions in DEFINITIONS.
+
+    ``year`` and ``rule`` choose the Königsteiner Schlüssel (``key_shares``);
+    ``population_date`` the population Stichtag (default: the latest in ``population``).
+    ``member_population`` (population per member_id) is not in the data yet: without it
+    ``member_population_share`` is <NA> (and so where a declared municipal member lacks it).
+    German headers: ``table.rename(columns=LABELS)``.
+    """
+    require_columns(members, ("member_id", "kind", "land", "status", "buendnis_member"), "members")
+    laender = [land.ags for land in codes.laender()]
+    index = pd.Index([*laender, codes.GERMANY], name="land")
+    pop = _population_at(population, population_date)
+    shares = key_shares(keys, year, rule, statements)
+    declared = members[members["status"].astype("string") == "declared"]
+
+    def per_land(counts: pd.Series) -> pd.Series:
+        """Per-Land values with the Germany total appended."""
+        counts = counts.reindex(laender)
+        return pd.concat([counts, pd.Series([counts.sum()], index=[codes.GERMANY])])
+
+    out = pd.DataFrame(index=index)
+    out["land_name"] = [codes.land_name(c) for c in index]
+    out["population"] = per_land(pop).astype("Int64")
+    out["members"] = per_land(declared.groupby("land").size().reindex(laender, fill_value=0))
+    out["members_per_million"] = (out["members"] / out["population"] * 1e6).astype("Float64")
+
+    out["member_population_share"] = pd.array([pd.NA] * len(index), dtype="Float64")
+    if member_population is not None:
+        municipal = declared[declared["kind"].isin(MUNICIPAL_KINDS)]
+        mp = municipal.assign(mp=municipal["member_id"].map(member_population))
+        grouped = mp.groupby("land")["mp"]
+        complete = grouped.apply(lambda s: s.notna().all()).reindex(laender, fill_value=True)
+        summed = per_land(grouped.sum(min_count=0).reindex(laender, fill_value=0))
+        share = summed / out["population"].astype(float)
+        known = pd.concat([complete, pd.Series([complete.all()], index=[codes.GERMANY])])
+        out["member_population_share"] = share.where(known).astype("Float64")
+
+    offers = _offer_groups(
+        pledges.assign(land=pledges["land"].where(pledges["land"].isin(laender))), ["land"]
+    )
+    germany_offer = _offer_groups(pledges.assign(land=codes.GERMANY), ["land"])
+    offers = pd.concat([offers[offers.index.notna()], germany_offer])
+    out["pledged_places"] = offers["pledged_places"].reindex(index).astype("Int64")
+    out["pledges_places_unknown"] = (
+        offers["pledges_places_unknown"].reindex(index, fill_value=0).astype("Int64")
+    )
+
+    adm = _admitted(admissions, admission_metrics)
+    adm = adm[adm["scope"].isin(laender)]
+    by_scope = _known_sum(adm.groupby("scope")["value"]).reindex(laender)
+    out["admissions"] = per_land(by_scope).astype("Int64")
+    out.loc[codes.GERMANY, "admissions"] = by_scope.sum() if by_scope.notna().any() else pd.NA
+    inexact = (adm["qualifier"].astype("string") != "exact") | adm["value"].isna()
+    out["admissions_not_exact"] = per_land(
+        inexact.groupby(adm["scope"]).sum().reindex(laender, fill_value=0)
+    ).astype("Int64")
+    out["key_share_percent"] = per_land(shares)
+    total_admitted = by_scope.sum()
+    out["expected_admissions"] = (out["key_share_percent"] / 100 * total_admitted).astype("Float64")
+    ratio = out["admissions"].astype("Float64") / out["expected_admissions"].replace(0, pd.NA)
+    out["admissions_ratio"] = ratio.astype("Float64")
+    yes = members["buendnis_member"].astype("string") == "yes"
+    out["buendnis_members"] = per_land(
+        members[yes].groupby("land").size().reindex(laender, fill_value=0)
+    ).astype("Int64")
+    require_columns(land_rules, ("land", "crediting"), "land_rules")
+    crediting = land_rules.groupby("land")["crediting"].agg(_one_crediting)
+    out["crediting"] = crediting.reindex(index).fillna("unknown").astype("string")
+    out.attrs = dict(
+        key=key_caption(shares), key_attrs=shares.attrs, population_date=pop.attrs["date"]
+    )
+    return out

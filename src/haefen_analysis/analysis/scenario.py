@@ -1,0 +1,148 @@
+"""What-if scenarios: persons distributed to the Länder by the Königsteiner Schlüssel
+(Hare–Niemeyer), then inside a Land to its members (capped Sainte-Laguë by offered places, or by
+population), and the Land's intake with or without crediting ("Anrechnung")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from haefen_analysis import datasets
+from haefen_analysis.analysis import members
+from haefen_analysis.analysis.apportionment import capped_proportional, hare_niemeyer
+from haefen_analysis.analysis.keys import key_shares, require_columns
+from haefen_analysis.ingest import codes
+
+
+def allocate_to_laender(total: int, shares: pd.Series) -> pd.DataFrame:
+    """Distribute ``total`` persons to the Länder by ``shares`` (Hare–Niemeyer).
+
+    Shares are read at their published 5 decimals as exact integers, so ties are real ties
+    (settled by the larger share, then the lower AGS). Columns: share_percent, quota (exact
+    arithmetic share), persons.
+    """
+    shares = shares.sort_index()
+    units = np.rint(shares.to_numpy(dtype=float) * 100_000).astype(np.int64)
+    out = pd.DataFrame({"share_percent": shares})
+    out["quota"] = total * units / units.sum()
+    out["persons"] = hare_niemeyer(units, total)
+    out.attrs = dict(shares.attrs)
+    return out
+
+
+@dataclass(frozen=True)
+class MemberAllocation:
+    """Persons per member (``table``), how many were placed, not placed, and rows left out."""
+
+    table: pd.DataFrame
+    placed: int
+    unplaced: int
+    excluded: int
+
+
+def allocate_to_members(
+    members: pd.DataFrame, total: int, weight: str, cap: str | None = None
+) -> MemberAllocation:
+    """Distribute ``total`` persons to members in proportion to column ``weight``.
+
+    With ``cap`` (a column of offered places) no member gets more than it offered and
+    ``unplaced`` says how many found no place (capacity-constrained Sainte-Laguë, see
+    ``allocation.capped_proportional``). Typical: weight="population" or weight="places",
+    cap="places". Rows with an unknown weight or cap are kept with persons <NA> and counted in
+    ``excluded``: an unknown offer is not a zero offer. Ties: larger weight, then row order.
+    """
+    columns = (weight,) if cap is None else (weight, cap)
+    require_columns(members, columns, "members")
+    table = members[list(dict.fromkeys(columns))].copy()
+    usable = table.notna().all(axis=1)
+    result = capped_proportional(
+        table.loc[usable, weight].astype(float),
+        total,
+        None if cap is None else table.loc[usable, cap].astype(float),
+    )
+    table["persons"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table.loc[usable, "persons"] = result.persons
+    if cap is not None:
+        table["remaining_capacity"] = table[cap].astype("Int64") - table["persons"]
+    return MemberAllocation(table, result.placed, result.unplaced, int((~usable).sum()))
+
+
+def crediting_scenarios(regular: pd.Series, special: pd.Series) -> pd.DataFrame:
+    """Compare "credited" (SH practice) with "additional" (NRW demand) for Länder or members.
+
+    ``regular``: the regular quota obligation of each unit (e.g. from ``allocate_to_laender``
+    and a Land key); ``special``: its special admissions (same index). Credited: special
+    admissions count against the obligation, total = max(obligation, special). Additional:
+    they come on top, total = obligation + special. ``extra_persons`` is the difference.
+    """
+    if not regular.index.equals(special.index):
+        raise ValueError("regular and special must have the same index (the same units)")
+    for name, s in (("regular", regular), ("special", special)):
+        if s.isna().any() or (s < 0).any():
+            raise ValueError(f"{name}: every value must be known and >= 0; got {s.to_dict()}")
+    out = pd.DataFrame({"regular_obligation": regular, "special_admissions": special})
+    out["credited_regular"] = (regular - special).clip(lower=0)
+    out["credited_total"] = out["credited_regular"] + special
+    out["additional_total"] = regular + special
+    out["extra_persons"] = out["additional_total"] - out["credited_total"]
+    return out
+
+
+@dataclass
+class Scenario:
+    """A what-if: ``persons`` admitted by the federation, distributed to the Länder by a key,
+    then inside ``land`` to its members (by their offers, capped, or by population)."""
+
+    laender: pd.DataFrame  # share_percent, quota, persons per Land (+ land_name)
+    members: pd.DataFrame  # name, weight, cap, persons, remaining capacity per member
+    placed: int
+    unplaced: int
+    excluded: int
+    crediting: pd.DataFrame  # "credited" vs "additional" for the Land
+    caption: str
+
+
+WITHIN = {"pledges": "nach zugesagten Plätzen (höchstens so viele wie angeboten)",
+          "population": "nach Einwohnerzahl (GeoNames)"}  # fmt: skip
+
+
+def allocation_scenario(
+    persons: int,
+    year: int,
+    rule: str,
+    land: str,
+    within: str = "pledges",
+    data_dir: str | Path | None = None,
+) -> Scenario:
+    """Where would ``persons`` go? Königsteiner Schlüssel to the Länder (Hare–Niemeyer), then
+    to the members of ``land``. Crediting: the Land's share of the persons as regular intake vs
+    the same persons placed with its members – credited (SH practice) they replace regular
+    admissions, additional (NRW demand) they come on top."""
+    from haefen_analysis.datasets import geo
+
+    if within not in WITHIN:
+        raise ValueError(f"within must be one of {sorted(WITHIN)}, not {within!r}")
+    code = codes.land_code(land)
+    shares = key_shares(datasets.quota_keys(data_dir), year, rule)
+    laender = allocate_to_laender(int(persons), shares)
+    laender.insert(0, "land_name", [codes.land_name(c) for c in laender.index])
+    points = members.member_points(data_dir)
+    mine = points[(points["land"] == code) & (points["status"] == "declared")].set_index("name")
+    if within == "pledges":
+        mine = mine.assign(places=mine["pledged"])
+        result = allocate_to_members(mine, int(laender.loc[code, "persons"]), "places", "places")
+    else:
+        pop = geo.places().set_index("geonameid")["population"]
+        mine = mine.assign(population=mine["geonameid"].map(pop).astype("Int64"))
+        result = allocate_to_members(mine, int(laender.loc[code, "persons"]), "population")
+    land_persons = pd.Series([int(laender.loc[code, "persons"])], index=[code])
+    crediting = crediting_scenarios(land_persons, pd.Series([result.placed], index=[code]))
+    caption = (
+        f"{int(persons):,} Personen nach dem Königsteiner Schlüssel {shares.attrs.get('key_year')} "
+        f"(Regel „{rule}“ für {year}); in {codes.land_name(code)} {WITHIN[within]}."
+    ).replace(",", ".")
+    return Scenario(laender, result.table, result.placed, result.unplaced, result.excluded,
+                    crediting, caption)  # fmt: skip

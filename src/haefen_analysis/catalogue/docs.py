@@ -1,0 +1,71 @@
+"""Generated documentation: the table reference in data/README.md comes from the catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from haefen_analysis import config
+from haefen_analysis.catalogue.schema import Field, catalogue
+
+BEGIN = "<!-- BEGIN GENERATED: tables (haefen data docs) -->"
+END = "<!-- END GENERATED: tables -->"
+
+
+def _constraints(f: Field) -> str:
+    parts = []
+    if f.required:
+        parts.append("required")
+    if f.unique:
+        parts.append("unique")
+    if f.enum:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in f.enum))
+    if f.pattern:
+        parts.append(f"pattern `{f.pattern}`")
+    if f.minimum is not None:
+        parts.append(f"≥ {f.minimum:g}")
+    if f.maximum is not None:
+        parts.append(f"≤ {f.maximum:g}")
+    if f.not_future:
+        parts.append("not in the future")
+    return "; ".join(parts)
+
+
+def render_docs(data_dir: Path | None = None) -> str:
+    """Markdown documentation of every table, generated from the catalogue."""
+    lines = []
+    for r in catalogue(data_dir).values():
+        lines += [
+            f"### `{r.path}` – {r.title}",
+            "",
+            r.description,
+            "",
+            f"- As of: {r.as_of} · Licence: {r.licence}",
+            f"- Primary key: {', '.join(r.primary_key) or '(none)'}",
+            f"- Known gaps: {r.gaps}",
+            "",
+            "| column | German title | type | constraints | description |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{f.name}` | {f.title} | {f.type} | {_constraints(f)} | {f.description} |"
+            for f in r.fields
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def update_data_readme(data_dir: str | Path | None = None, *, write: bool = True) -> bool:
+    """Replace the generated block of data/README.md; True if it changed (or would change)."""
+    dd = Path(data_dir) if data_dir is not None else None
+    path = config.data_dir(dd) / "README.md"
+    text = path.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        raise ValueError(f"{path}: markers {BEGIN!r} … {END!r} not found")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    new = f"{head}{BEGIN}\n\n{render_docs(dd)}\n{END}{tail}"
+    if new == text:
+        return False
+    if write:
+        path.write_text(new, encoding="utf-8")
+    return True

@@ -1,0 +1,231 @@
+"""``haefen report all | overview | land LAND… | member NAME… | allocation``.
+
+Parameters are checked before any kernel starts; errors are one line and exit code 1. A batch
+goes on past a failing report (unless ``--fail-fast``) and exits 1 when anything failed.
+
+The commands are built by one factory with closures in their annotations, so this module does
+not use ``from __future__ import annotations`` (typer must evaluate them at definition time).
+"""
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from haefen_analysis.publish.config import ReportConfig
+
+app = typer.Typer(
+    help="Berichte aus den Notebooks: HTML ohne Code, ausgeführtes Notebook, PDF, Übersicht.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Parallele Notebooks (Vorgabe: Zahl der Kerne)."),
+]
+Pdf = Annotated[bool, typer.Option("--pdf", help="Auch PDF (Chromium) schreiben.")]
+SharedJs = Annotated[
+    bool,
+    typer.Option("--shared-plotlyjs", help="Eine gemeinsame plotly.min.js statt je Bericht."),
+]
+Public = Annotated[
+    bool | None,
+    typer.Option(
+        "--public/--internal",
+        help="Öffentlich: 1–2 Minderjährige als „< 3“ (Vorgabe aus reports.toml: öffentlich).",
+    ),
+]
+Out = Annotated[
+    Path | None,
+    typer.Option("--out", help="Basisordner (sonst $HAEFEN_REPORTS_DIR oder reports/)."),
+]
+FailFast = Annotated[
+    bool,
+    typer.Option(
+        "--fail-fast/--continue-on-error", help="Beim ersten Fehler aufhören (Vorgabe: weiter)."
+    ),
+]
+Limit = Annotated[
+    int | None,
+    typer.Option("--limit", min=1, help="Nur die ersten N Parametersätze je Berichtsart."),
+]
+Params = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="Parameter NAME=WERT für jeden Bericht (mehrfach)."),
+]
+ConfigPath = Annotated[
+    Path | None, typer.Option("--config", help="Andere Berichtskonfiguration (TOML).")
+]
+Timeout = Annotated[
+    float, typer.Option("--timeout", min=1, help="Höchstdauer je Notebook-Zelle in Sekunden.")
+]
+
+
+def _fail(message: str) -> None:
+    err_console.print(f"[red]Fehler:[/red] {escape(message)}", soft_wrap=True, highlight=False)
+    raise typer.Exit(1)
+
+
+def _overrides(params: list[str] | None) -> dict[str, str]:
+    """``-p NAME=WERT`` pairs; values stay text here and are cast by the runner's check."""
+    out: dict[str, str] = {}
+    for item in params or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            _fail(f"-p {item!r}: erwartet NAME=WERT")
+        out[name.strip()] = value
+    return out
+
+
+def _summary(jobs, results, opts) -> Table:
+    from haefen_analysis.publish.portal import STATUS_LABELS
+
+    table = Table(title=f"Berichte in {opts.out_dir}")
+    for label in ("Bericht", "Status", "Sekunden", "Ausgabe"):
+        table.add_column(label)
+    for job, result in zip(jobs, results, strict=True):
+        path = result.files.get("html") or result.failed_ipynb
+        status = STATUS_LABELS.get(result.status, result.status)
+        if result.error:
+            status += f": {result.error}"
+        seconds = f"{result.seconds:.1f}" if result.seconds is not None else "–"
+        table.add_row(job.title, status, seconds, path or "–")
+    return table
+
+
+def _run(
+    kinds: list[str],
+    values: list[str] | None = None,
+    *,
+    jobs: int | None,
+    pdf: bool,
+    shared_plotlyjs: bool,
+    public: bool | None,
+    out: Path | None,
+    fail_fast: bool,
+    limit: int | None,
+    params: list[str] | None,
+    cfg: "ReportConfig",
+    timeout: float,
+) -> None:
+    from haefen_analysis.publish import html, runner
+    from haefen_analysis.publish.pdf import chromium
+
+    runner.skip_iri_checker()  # this process only reads notebooks (see runner)
+    try:
+        planned = runner.plan(cfg, kinds, values, _overrides(params), public, limit)
+        if pdf:
+            chromium()
+    except (ValueError, html.ExportError) as exc:  # config, parameter, name and Land errors
+        _fail(str(exc))
+    if not planned:
+        _fail("keine Berichte ausgewählt")
+    opts = runner.Options(
+        out_dir=runner.dated_dir(out), pdf=pdf, shared_plotlyjs=shared_plotlyjs, timeout=timeout
+    )
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=err_console) as progress:
+        task = progress.add_task("Berichte", total=len(planned))
+
+        def advance(job, result) -> None:
+            progress.update(task, advance=1, description=f"{job.slug}: {result.status}")
+
+        results, interrupted = runner.run(
+            planned, opts, jobs or os.cpu_count(), fail_fast, on_result=advance
+        )
+    console.print(_summary(planned, results, opts))
+    console.print(f"Übersicht: {opts.out_dir / 'index.html'}", soft_wrap=True, highlight=False)
+    if interrupted:
+        raise typer.Exit(130)
+    failed = [r for r in results if r.status != "ok"]
+    if failed:
+        err_console.print(f"[red]{len(failed)} von {len(results)} Berichten ohne Erfolg[/red]")
+        raise typer.Exit(1)
+
+
+@app.callback()
+def _group() -> None:
+    """Berichte aus den Notebooks: HTML ohne Code, ausgeführtes Notebook, PDF, Übersicht."""
+
+
+def _kind_command(name: str, help_text: str, kind: str | None, subject: str | None = None) -> None:
+    """Register ``haefen report <name>`` for one kind (``kind=None``: every kind in_all)."""
+
+    def command(
+        values: Annotated[
+            list[str] | None,
+            typer.Argument(
+                help=subject[1] if subject else "",
+                metavar=subject[0] if subject else "",
+                hidden=subject is None,
+            ),
+        ] = None,
+        land: Annotated[
+            str | None,
+            typer.Option(
+                "--land", help="Land, wenn ein Name mehrdeutig ist.", hidden=kind != "member"
+            ),
+        ] = None,
+        jobs: Jobs = None,
+        pdf: Pdf = False,
+        shared_plotlyjs: SharedJs = False,
+        public: Public = None,
+        out: Out = None,
+        fail_fast: FailFast = False,
+        limit: Limit = None,
+        param: Params = None,
+        config_path: ConfigPath = None,
+        timeout: Timeout = 600,
+    ) -> None:
+        from haefen_analysis.publish.config import load_config
+        from haefen_analysis.publish.runner import member_parameter
+
+        try:
+            cfg = load_config(config_path)
+            kinds = [kind] if kind else [k.name for k in cfg.kinds.values() if k.in_all]
+            if land is not None:
+                values = [member_parameter(v, land) for v in values or []]
+        except ValueError as exc:
+            _fail(str(exc))
+        _run(
+            kinds,
+            values or None,
+            jobs=jobs,
+            pdf=pdf,
+            shared_plotlyjs=shared_plotlyjs,
+            public=public,
+            out=out,
+            fail_fast=fail_fast,
+            limit=limit,
+            params=param,
+            cfg=cfg,
+            timeout=timeout,
+        )
+
+    command.__doc__ = help_text
+    app.command(name)(command)
+
+
+_kind_command("all", "Der Gesamtsatz: Überblick, 16 Länder, alle Mitgliedsprofile.", None)
+_kind_command("overview", "Überblick Deutschland.", "overview")
+_kind_command(
+    "land", "Landesberichte (ohne LAND: alle 16).", "land", ("LAND", "z. B. SH, 01, Bayern")
+)
+_kind_command(
+    "member",
+    "Mitgliedsprofile (ohne NAME: alle erklärten).",
+    "member",
+    ("NAME", "Gemeinde oder member_id"),
+)
+_kind_command(
+    "allocation", "Verteilungsszenarien (Sätze aus reports.toml, -p ändert sie).", "allocation"
+)

@@ -1,0 +1,161 @@
+"""Loaders: each curated table as a validated DataFrame with proper dtypes.
+
+Strings are pandas ``string``, enumerations categoricals, counts nullable ``Int64``, dates
+``datetime64`` plus a ``<column>_precision`` categorical (day / month / year), so "2018-09"
+stays a month. Rows an analyst added with ``haefen validate`` (``data/user/``) are merged in.
+Parsed tables are cached per process and re-read when a file changes.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from haefen_analysis import config
+from haefen_analysis.catalogue.schema import Resource, catalogue, resource
+from haefen_analysis.ingest import parse
+from haefen_analysis.ingest.validate import DataValidationError, check_table
+
+DEMANDS_DERIVED_FROM_MEMBERS = "buendnis_membership"
+
+
+def read_raw(path: Path) -> tuple[pd.DataFrame, str]:
+    """All cells as strings ("" for empty) and the encoding used; delimiter ',' or ';'."""
+    text, encoding = parse.read_text(path)
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") > first.count(",") else ","
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+    return frame, encoding
+
+
+def _files(res: Resource, data_dir: Path | None) -> list[Path]:
+    files = [config.data_dir(data_dir) / res.path, config.user_dir(data_dir) / res.path]
+    return [f for f in files if f.exists()]
+
+
+def _stamp(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+
+
+def version(name: str, data_dir: Path | None = None) -> tuple[tuple[str, int, int], ...]:
+    """Files behind a table with their mtime and size: changes whenever the table can."""
+    return _stamp(_files(resource(name, data_dir), data_dir))
+
+
+def references(res: Resource, data_dir: Path | None) -> dict[str, set[str]]:
+    """Allowed values of each foreign key; a referenced table missing from a partial data
+    folder is taken from the project's own data (the Länder codes, above all)."""
+    refs = {}
+    for fk in res.foreign_keys:
+        ref = resource(fk.resource, data_dir)
+        dd = data_dir if _files(ref, data_dir) else config.PROJECT_DIR / "data"
+        values = load(fk.resource, dd)[fk.reference_fields[0]].dropna().astype(str)
+        refs[f"{fk.resource}.{fk.reference_fields[0]}"] = set(values)
+    return refs
+
+
+@cache
+def _load(name: str, data_dir: Path | None, stamp: tuple) -> pd.DataFrame:
+    res = resource(name, data_dir)
+    frames = []
+    for path, *_ in stamp:
+        raw, _enc = read_raw(Path(path))
+        frames.append(raw)
+    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=res.columns)
+    label = " + ".join(p for p, *_ in stamp) or res.path
+    typed, problems = check_table(raw, res, label, references=references(res, data_dir))
+    if problems:
+        raise DataValidationError(problems)
+    return typed
+
+
+def load(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Any table of the catalogue by name, validated (raises ``DataValidationError``)."""
+    dd = Path(data_dir) if data_dir is not None else None
+    res = resource(name, dd)
+    files = _files(res, dd)
+    if not files:
+        raise FileNotFoundError(f"table {name!r}: {config.data_dir(dd) / res.path} not found")
+    return _load(name, dd, _stamp(files)).copy()
+
+
+def laender(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The 16 Länder: ags, iso, short, name, name_en."""
+    return load("laender", data_dir)
+
+
+def quota_keys(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Königsteiner Schlüssel rows (GWK keys, BAMF EASY quotes); quota.py says which applies."""
+    return load("koenigsteiner_schluessel", data_dir)
+
+
+def population(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Population of the Länder on 31 December, 2010–2024."""
+    return load("population", data_dir)
+
+
+def members(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Sichere Häfen (all statuses: a revocation stays a fact)."""
+    return load("members", data_dir)
+
+
+def pledges(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Places offered beyond the quota; ``places`` NA = number not stated."""
+    return load("pledges", data_dir)
+
+
+def admissions(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Admission figures per programme, period and area."""
+    return load("admissions", data_dir)
+
+
+def counts_over_time(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Published counts of Sichere Häfen and Bündnis members."""
+    return load("counts_over_time", data_dir)
+
+
+def land_rules(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Distribution rules and crediting practice per Land."""
+    return load("land_rules", data_dir)
+
+
+def meetings(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Meetings and exchange between members."""
+    return load("meetings", data_dir)
+
+
+def contacts(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Contact units and roles of members."""
+    return load("contacts", data_dir)
+
+
+def demands(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The full member × demand grid: stated facts, Bündnis membership derived from the
+    members table, everything else explicitly ``unknown``."""
+    facts = load("demands", data_dir)
+    mem = members(data_dir)
+    field = resource("demands", data_dir).field("demand")
+    grid = pd.MultiIndex.from_product(
+        [mem["member_id"], list(field.enum)], names=["member_id", "demand"]
+    )
+    out = grid.to_frame(index=False).merge(facts, on=["member_id", "demand"], how="left")
+    derived = out["demand"].eq(DEMANDS_DERIVED_FROM_MEMBERS) & out["source"].isna()
+    by_member = mem.set_index("member_id")
+    for col in ("decided", "fulfilled"):
+        values = out[col].astype("string")
+        values[derived] = (
+            out.loc[derived, "member_id"].map(by_member["buendnis_member"]).astype("string")
+        )
+        out[col] = pd.Categorical(values.fillna("unknown"), categories=["yes", "no", "unknown"])
+    out.loc[derived, "source"] = out.loc[derived, "member_id"].map(by_member["source"])
+    out.loc[derived, "note"] = "derived from members.buendnis_member"
+    out["demand"] = pd.Categorical(out["demand"], categories=list(field.enum))
+    return out
+
+
+def load_all(data_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the catalogue (what ``haefen data`` summarises)."""
+    return {name: load(name, data_dir) for name in catalogue(Path(data_dir) if data_dir else None)}

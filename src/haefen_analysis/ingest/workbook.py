@@ -1,0 +1,232 @@
+"""The city reporting template: an Excel workbook a city fills in, and reading it back.
+
+``write_template`` makes sheets "Zusagen" (pledges) and "Aufnahmen" (admissions) with German
+headers, drop-down lists for every coded column and a German README sheet.
+``validate_workbook`` reads each data sheet (found by its header even if renamed), turns
+formulas into their computed values (or rejects the row when Excel never computed one) and
+merged cells into one value per row, then validates and merges like ``haefen validate``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from haefen_analysis.catalogue.schema import Resource, resource
+from haefen_analysis.ingest.intake import ID_COLUMNS, IntakeResult, validate_frame
+from haefen_analysis.ingest.validate import Problem
+
+#: Data sheets: sheet name → table. Id columns are left out (generated from the content).
+SHEETS = {"Zusagen": "pledges", "Aufnahmen": "admissions"}
+LISTS_SHEET = "Listen"
+README_SHEET = "README"
+MAX_ROWS = 500  # rows with drop-downs
+
+README_TEXT = [
+    "Meldebogen Sichere Häfen: Zusagen und Aufnahmen Ihrer Kommune",
+    "",
+    "So füllen Sie den Bogen aus:",
+    "1. Blatt „Zusagen“: jede Ankündigung von Aufnahmeplätzen eine Zeile (Datum, Kategorie, "
+    "Plätze, ob auf die Quote angerechnet, Quelle).",
+    "2. Blatt „Aufnahmen“: jede Zahl aufgenommener (oder zugesagter, verteilter …) Personen eine "
+    "Zeile, mit Programm, Zeitraum, Land und Kommune.",
+    "3. Spalten mit Auswahlliste: bitte nur Werte aus der Liste verwenden.",
+    "4. Datum: TT.MM.JJJJ, oder MM.JJJJ bzw. JJJJ, wenn nur Monat oder Jahr bekannt sind.",
+    "5. Zahlen ohne Zusätze („ca.“, „bis zu“): die Art der Angabe gehört in die Spalte „Angabe“.",
+    "6. Jede Zeile braucht eine Quelle (Link oder Drucksache), sonst wird sie abgelehnt.",
+    "7. Unbekanntes leer lassen – nichts schätzen.",
+    "",
+    "Prüfen: haefen validate DATEI.xlsx – jede fehlerhafte Zeile wird mit Blatt, Zeile, Spalte, "
+    "Wert und Regel gemeldet und in eine Quarantäne-Datei geschrieben; gültige Zeilen werden "
+    "übernommen. Ein zweiter Lauf mit derselben Datei fügt nichts doppelt ein.",
+    "Bitte Blätter nicht umbenennen, keine Zellen verbinden, keine Formeln verwenden.",
+]
+
+
+class WorkbookError(ValueError):
+    """A workbook that cannot be read at all (not Excel, no data sheet)."""
+
+
+def _columns(res: Resource) -> list[str]:
+    return [c for c in res.columns if c != ID_COLUMNS.get(res.name)]
+
+
+def write_template(path: str | Path) -> Path:
+    """Write the reporting template (atomically)."""
+    path = Path(path)
+    wb = Workbook()
+    readme = wb.active
+    readme.title = README_SHEET
+    for i, line in enumerate(README_TEXT, start=1):
+        readme.cell(row=i, column=1, value=line)
+    readme["A1"].font = Font(bold=True, size=14)
+    readme.column_dimensions["A"].width = 110
+    lists = wb.create_sheet(LISTS_SHEET)
+    list_col = 0
+    for sheet_name, table in SHEETS.items():
+        res = resource(table)
+        ws = wb.create_sheet(sheet_name)
+        for col, name in enumerate(_columns(res), start=1):
+            f = res.field(name)
+            cell = ws.cell(row=1, column=col, value=f.title)
+            cell.font = Font(bold=True)
+            if f.required:
+                cell.fill = PatternFill("solid", fgColor="FFF2CC")
+            ws.column_dimensions[get_column_letter(col)].width = max(14, len(f.title) + 2)
+            if f.enum:
+                list_col += 1
+                letter = get_column_letter(list_col)
+                labels = [f.enum_labels.get(v, v) for v in f.enum]
+                lists.cell(row=1, column=list_col, value=f"{table}.{name}")
+                for r, label in enumerate(labels, start=2):
+                    lists.cell(row=r, column=list_col, value=label)
+                source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(labels) + 1}"
+                dv = DataValidation(type="list", formula1=source, allow_blank=not f.required)
+                dv.error = f"Bitte einen Wert aus der Liste wählen ({f.title})."
+                dv.errorTitle = "Ungültiger Wert"
+                ws.add_data_validation(dv)
+                dv.add(f"{get_column_letter(col)}2:{get_column_letter(col)}{MAX_ROWS + 1}")
+        ws.freeze_panes = "A2"
+    lists.sheet_state = "hidden"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    wb.save(tmp)
+    os.replace(tmp, path)
+    return path
+
+
+@dataclass
+class Sheet:
+    """One data sheet read back: its rows as strings, what was corrected, what is wrong."""
+
+    name: str
+    table: str
+    raw: pd.DataFrame
+    corrections: list[str]
+    problems: list[Problem]
+
+
+def _text(value: object) -> str:
+    """Cell value as the text a CSV would hold (dates as ISO, whole floats without .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _table_for(headers: list[str], sheet: str) -> str | None:
+    if sheet in SHEETS:
+        return SHEETS[sheet]
+    for table in SHEETS.values():  # renamed sheet: recognise it by its header
+        res = resource(table)
+        titles = {res.field(c).title for c in _columns(res)}
+        if titles <= set(headers) or set(_columns(res)) <= set(headers):
+            return table
+    return None
+
+
+FORMULA_WITHOUT_VALUE = (
+    "formula without a computed value: type the value, or open and save the file in Excel"
+)
+
+
+def _unmerge(grid: list[list[str]], ws: object, fixes: list[str]) -> None:
+    """Merged cells: every cell of the range gets the top-left value (and it is reported)."""
+    for merged in ws.merged_cells.ranges:
+        top = grid[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                grid[r - 1][c - 1] = top
+        fixes.append(f"merged cells {merged.coord}: value {top!r} used for every cell")
+
+
+def _formulas(ws: object, grid: list[list[str]], columns: list[str], label: str, fixes: list[str]):
+    """Formulas: their computed value where Excel stored one, else a problem for the row."""
+    problems = []
+    for row in ws.iter_rows(min_row=2):
+        for cell in (c for c in row if c.data_type == "f"):
+            computed = grid[cell.row - 1][cell.column - 1]
+            column = columns[cell.column - 1]
+            if computed:
+                fixes.append(f"row {cell.row}, {column!r}: formula {cell.value} → {computed!r}")
+            else:
+                problems.append(
+                    Problem(
+                        label, cell.row, column, str(cell.value), "formula", FORMULA_WITHOUT_VALUE
+                    )  # fmt: skip
+                )
+    return problems
+
+
+def read_workbook(path: str | Path) -> list[Sheet]:
+    """Every data sheet of a workbook, with formulas and merged cells resolved or reported."""
+    path = Path(path)
+    try:
+        values = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
+        raise WorkbookError(f"{path}: not a readable Excel workbook ({exc})") from exc
+    sheets = []
+    for ws in values.worksheets:
+        headers = [_text(c.value) for c in ws[1]] if ws.max_row else []
+        table = (
+            _table_for(headers, ws.title) if ws.title not in (README_SHEET, LISTS_SHEET) else None
+        )
+        if table is None:
+            continue
+        label = f"{path} [Blatt {ws.title}]"
+        fixes = [] if ws.title in SHEETS else [f"sheet {ws.title!r} recognised as {table!r}"]
+        grid = [[_text(c.value) for c in row] for row in ws.iter_rows(min_row=1)]
+        _unmerge(grid, ws, fixes)
+        res = resource(table)
+        by_title = {res.field(c).title: c for c in res.columns}
+        columns = [by_title.get(h, h) for h in headers]
+        problems = _formulas(formulas[ws.title], grid, columns, label, fixes)
+        kept = [i for i, r in enumerate(grid[1:]) if any(r)]  # index i = spreadsheet row i + 2
+        frame = pd.DataFrame([grid[i + 1] for i in kept], columns=columns, index=kept, dtype=str)
+        id_col = ID_COLUMNS.get(table)
+        if id_col and id_col not in frame:
+            frame.insert(0, id_col, "")
+        sheets.append(Sheet(ws.title, table, frame.fillna(""), fixes, problems))
+    if not sheets:
+        raise WorkbookError(
+            f"{path}: no data sheet found (expected {', '.join(SHEETS)} or their column headers)"
+        )
+    return sheets
+
+
+def validate_workbook(
+    path: str | Path,
+    data_dir: str | Path | None = None,
+    *,
+    today: date | None = None,
+    dry_run: bool = False,
+) -> list[IntakeResult]:
+    """``haefen validate`` for a filled-in template: one result per data sheet."""
+    dd = Path(data_dir) if data_dir is not None else None
+    return [
+        validate_frame(
+            s.raw,
+            s.table,
+            f"{path} [Blatt {s.name}]",
+            dd,
+            today=today,
+            dry_run=dry_run,
+            fixes=s.corrections,
+            problems=s.problems,
+        )  # fmt: skip
+        for s in read_workbook(path)
+    ]

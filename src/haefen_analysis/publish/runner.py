@@ -1,0 +1,514 @@
+"""Run parameterised notebooks into reports: check, execute in a process pool, write atomically.
+
+papermill alone injects unknown parameters silently, passes ``-p`` values as strings and lets
+one failing notebook end a batch. Here:
+
+* :func:`plan` checks every parameter set against the notebook's ``parameters`` cell and the
+  data (Länder, members) and casts values to the type of the notebook's default, before any
+  kernel starts;
+* :func:`run` executes the jobs in a pool of long-lived workers (papermill and nbconvert are
+  imported once per worker, not once per notebook), keeps going past failures unless told
+  otherwise, and moves outputs into place only when a report succeeded. A failed notebook is
+  kept in ``_failed/`` and never replaces the last good report.
+
+Workers are started with "spawn" (no fork of a process that runs threads, e.g. the progress
+bar): a script that calls :func:`run` needs the usual ``if __name__ == "__main__":`` guard.
+The ``haefen`` command, pytest and Jupyter need nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from functools import cache
+from hashlib import sha1
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from haefen_analysis import config
+from haefen_analysis.common.files import atomic_write
+from haefen_analysis.publish import html, pdf, portal
+from haefen_analysis.publish.config import Kind, ReportConfig
+
+TIMEZONE = ZoneInfo("Europe/Berlin")
+
+#: jsonschema imports rfc3987-syntax only to check the "iri" string formats; the import builds
+#: a Lark grammar (~1.1 s, design notes §3) in every process that imports nbformat: the runner
+#: and each kernel that shows a plotly figure. nbformat's schemas use no string formats, so
+#: marking the module absent (``None`` in ``sys.modules`` makes ``import`` raise ImportError,
+#: which jsonschema handles) loses nothing the reports use.
+IRI_CHECKER_MODULE = "rfc3987_syntax"
+KERNEL_FAST_IMPORTS = (
+    f"--IPKernelApp.exec_lines=__import__('sys').modules.setdefault({IRI_CHECKER_MODULE!r}, None)"
+)
+
+_TRUE = {"true", "1", "ja", "yes", "wahr", "on"}
+_FALSE = {"false", "0", "nein", "no", "falsch", "off"}
+_TYPE_LABELS = {bool: "Wahrheitswert", int: "ganze Zahl", float: "Zahl", str: "Text"}
+_UNTYPED = object()
+
+
+class ParameterError(ValueError):
+    """A parameter set the notebook would not accept; raised before any kernel starts."""
+
+
+def skip_iri_checker() -> None:
+    """Spare this process the rfc3987-syntax import (see ``IRI_CHECKER_MODULE``)."""
+    sys.modules.setdefault(IRI_CHECKER_MODULE, None)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook run: ``slug`` names its files (``land-01.html``)."""
+
+    slug: str
+    kind: str
+    title: str
+    notebook: Path
+    parameters: dict[str, Any]
+    kind_order: int = 0
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Options:
+    out_dir: Path  # the dated folder, e.g. reports/2025-11-22
+    kernel: str = config.KERNEL_NAME
+    timeout: float | None = 600  # per cell: a hung kernel must not hang the batch
+    pdf: bool = False
+    shared_plotlyjs: bool = False
+    fast_imports: bool = True
+
+
+@dataclass
+class Result:
+    slug: str
+    status: str  # ok | failed | skipped | interrupted
+    seconds: float | None = None
+    files: dict[str, str] = field(default_factory=dict)  # html/ipynb/pdf -> name in out_dir
+    error: str | None = None
+    failed_ipynb: str | None = None
+    finished: str | None = None
+
+
+# --- checking parameters ---------------------------------------------------------------------
+
+
+@cache
+def _declared(path: Path, stamp: float) -> dict[str, Any]:
+    import papermill
+
+    found = papermill.inspect_notebook(str(path))
+    if not found:
+        raise ParameterError(f"{path}: keine Zelle mit dem Tag 'parameters' (oder sie ist leer)")
+    defaults: dict[str, Any] = {}
+    for name, info in found.items():
+        try:
+            defaults[name] = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError):
+            defaults[name] = _UNTYPED
+    return defaults
+
+
+def notebook_parameters(path: Path) -> dict[str, Any]:
+    """Names and default values of the notebook's ``parameters`` cell (read with papermill)."""
+    if not path.is_file():
+        raise ParameterError(f"{path}: Notebook nicht gefunden")
+    return _declared(path, path.stat().st_mtime)
+
+
+def cast(name: str, value: Any, default: Any) -> Any:
+    """``value`` as the type of the notebook's default (CLI values arrive as text)."""
+    if default is _UNTYPED or default is None:
+        return value
+    target = type(default)
+    text = value.strip() if isinstance(value, str) else None
+    if target is bool:
+        if isinstance(value, bool):
+            return value
+        if text is not None and text.casefold() in _TRUE | _FALSE:
+            return text.casefold() in _TRUE
+    elif target is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if text is not None:
+            with suppress(ValueError):
+                return int(text)
+    elif target is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if text is not None:
+            with suppress(ValueError):
+                return float(text)
+    elif isinstance(value, target):
+        return value
+    elif text is not None:
+        with suppress(ValueError, SyntaxError):
+            parsed = ast.literal_eval(text)
+            if isinstance(parsed, target):
+                return parsed
+    label = _TYPE_LABELS.get(target, target.__name__)
+    raise ParameterError(
+        f"Parameter {name}={value!r}: erwartet {label} (Vorgabe im Notebook: {default!r})"
+    )
+
+
+def land_parameter(value: Any) -> str:
+    """Any spelling of a Land ("SH", "Schleswig-Holstein", "1") as its AGS code."""
+    from haefen_analysis.ingest.codes import land_code
+
+    return land_code(value)
+
+
+def member_parameter(value: Any, land: str | None = None) -> str:
+    """A member_id as it is, else a name resolved to one (ambiguous names need the Land)."""
+    from haefen_analysis import datasets
+    from haefen_analysis.ingest.names import resolve_member
+
+    text = str(value).strip()
+    if land is None and text in set(datasets.members()["member_id"]):
+        return text
+    return resolve_member(text, land)
+
+
+_SUBJECT_CHECKS: dict[str, Callable[[Any], str]] = {
+    "land": land_parameter,
+    "gemeinde": member_parameter,
+}
+
+
+def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters as the notebook will receive them; ``ParameterError`` otherwise."""
+    declared = notebook_parameters(notebook)
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"{notebook.name}: unbekannte(r) Parameter {', '.join(unknown)}; "
+            f"das Notebook nimmt: {', '.join(declared)}"
+        )
+    checked: dict[str, Any] = {}
+    for name, value in parameters.items():
+        if name in _SUBJECT_CHECKS:
+            try:
+                value = _SUBJECT_CHECKS[name](value)
+            except ValueError as exc:
+                raise ParameterError(
+                    f"{notebook.name}: Parameter {name}={value!r}: {exc}"
+                ) from None
+        try:
+            checked[name] = cast(name, value, declared[name])
+        except ParameterError as exc:
+            raise ParameterError(f"{notebook.name}: {exc}") from None
+    return checked
+
+
+# --- planning --------------------------------------------------------------------------------
+
+
+def _expand(kind: Kind) -> list[tuple[str | None, dict[str, Any]]]:
+    """(set name, parameters) for every configured parameter set of a kind."""
+    if kind.values == "laender":
+        from haefen_analysis.ingest.codes import laender
+
+        return [(None, {kind.parameter: land.ags}) for land in laender()]
+    if kind.values == "declared_members":
+        from haefen_analysis import datasets
+
+        members = datasets.members()
+        ids = members.loc[members["status"] == "declared", "member_id"]
+        return [(None, {kind.parameter: mid}) for mid in ids]
+    if kind.values is not None:
+        return [(None, {kind.parameter: v}) for v in kind.values]
+    if kind.sets:
+        return [
+            (one.get("name", str(i + 1)), {k: v for k, v in one.items() if k != "name"})
+            for i, one in enumerate(kind.sets)
+        ]
+    return [(None, {})]
+
+
+def _slug(text: str) -> str:
+    from haefen_analysis.ingest.codes import fold
+
+    return fold(text).replace(" ", "-") or "x"
+
+
+def _label(name: str, value: Any) -> str:
+    """What a reader calls the subject: the Land's or member's name, else the value."""
+    if name == "land":
+        from haefen_analysis.ingest.codes import land_name
+
+        return land_name(value)
+    if name == "gemeinde":
+        from haefen_analysis import datasets
+
+        members = datasets.members().set_index("member_id")["name"]
+        return str(members.get(value, value))
+    return str(value)
+
+
+def plan(
+    cfg: ReportConfig,
+    kinds: Iterable[str],
+    values: Iterable[Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    public: bool | None = None,
+    limit: int | None = None,
+) -> list[Job]:
+    """Every job of the given kinds, checked. ``values`` replace a kind's configured values of
+    its subject parameter (``haefen report land SH``); ``overrides`` apply to every set."""
+    overrides = dict(overrides or {})
+    values = list(values) if values is not None else None
+    jobs: dict[str, Job] = {}
+    for name in kinds:
+        kind = cfg.kind(name)
+        if values is not None:
+            if kind.parameter is None:
+                raise ParameterError(
+                    f"Berichtsart {name!r} hat keinen Hauptparameter; Werte mit -p NAME=WERT"
+                )
+            sets = [(None, {kind.parameter: v}) for v in values]
+        else:
+            sets = _expand(kind)
+        for order, (set_name, params) in enumerate(sets[:limit]):
+            wanted = {**params, **overrides, "public": cfg.public if public is None else public}
+            checked = check_parameters(kind.notebook, wanted)
+            subject = checked.get(kind.parameter) if kind.parameter else None
+            slug, title = kind.name, kind.title
+            if set_name is not None:
+                slug, title = f"{slug}-{_slug(set_name)}", f"{title}: {set_name}"
+            elif subject is not None:
+                slug = f"{slug}-{_slug(str(subject))}"
+                title = f"{title}: {_label(kind.parameter, subject)}"
+            if overrides:
+                digest = json.dumps(overrides, sort_keys=True, default=str).encode()
+                slug += f"-{sha1(digest).hexdigest()[:8]}"
+            job = Job(slug, kind.name, title, kind.notebook, checked, kind.order, order)
+            jobs.setdefault(slug, job)
+    return list(jobs.values())
+
+
+# --- executing (in the worker processes) -----------------------------------------------------
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds papermill, whose cleanup shuts the kernel down
+
+
+def _init_worker(log_path: str, fast_imports: bool) -> None:
+    """Once per worker: signals, kernel output to a log, the imports every notebook needs."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides on Ctrl-C
+    signal.signal(signal.SIGTERM, _stop)
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)  # kernels inherit these: their chatter must not cut into the progress bar
+    os.dup2(log, 2)
+    if fast_imports:
+        skip_iri_checker()
+    import papermill  # noqa: F401  (imported once here, not once per notebook)
+
+    html.plotlyjs()
+    html.warm_up()
+
+
+def _now() -> str:
+    return datetime.now(TIMEZONE).strftime("%d.%m.%Y %H:%M:%S")
+
+
+def _describe(exc: BaseException) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"{exc.ename}: {exc.evalue} (Zelle [{exc.exec_count}])"
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
+def execute(job: Job, opts: Options, work_dir: str) -> Result:
+    """Run one job; outputs go to ``work_dir`` first and into ``opts.out_dir`` only on success."""
+    import papermill
+
+    start = time.perf_counter()
+    work = Path(work_dir)
+    staged_nb = work / f"{job.slug}.ipynb"
+    staged: dict[str, Path] = {"ipynb": staged_nb}
+    try:
+        nb = papermill.execute_notebook(
+            str(job.notebook),
+            str(staged_nb),
+            parameters=job.parameters,
+            kernel_name=opts.kernel,
+            progress_bar=False,
+            request_save_on_cell_execute=False,  # 2 saves, not 2 per cell (~0.2 s per report)
+            cwd=str(job.notebook.parent),
+            execution_timeout=opts.timeout,
+            extra_arguments=[KERNEL_FAST_IMPORTS] if opts.fast_imports else [],
+        )
+        page = html.to_html(nb, job.title)
+        if remote := html.remote_resources(page):
+            raise html.ExportError(f"HTML lädt aus dem Netz: {', '.join(remote[:3])}")
+        staged["html"] = atomic_write(work / f"{job.slug}.html", page)
+        if opts.pdf:  # from the self-contained HTML: no sibling files needed in work_dir
+            staged["pdf"] = pdf.write_pdf(staged["html"], work / f"{job.slug}.pdf")
+        if opts.shared_plotlyjs:
+            import nbformat
+
+            atomic_write(staged["html"], html.share_plotlyjs(page))
+            shared = html.share_plotlyjs_in_notebook(nb)
+            atomic_write(staged_nb, nbformat.writes(shared))
+    except Exception as exc:
+        failed = None
+        if staged_nb.exists():
+            target = opts.out_dir / "_failed" / staged_nb.name
+            target.parent.mkdir(exist_ok=True)
+            os.replace(staged_nb, target)
+            failed = target.relative_to(opts.out_dir).as_posix()
+        return Result(job.slug, "failed", time.perf_counter() - start, {}, _describe(exc), failed)
+    files = {}
+    for kind, path in staged.items():
+        os.replace(path, opts.out_dir / path.name)
+        files[kind] = path.name
+    (opts.out_dir / "_failed" / staged_nb.name).unlink(missing_ok=True)  # fixed now
+    return Result(job.slug, "ok", time.perf_counter() - start, files, finished=_now())
+
+
+# --- the batch (in the parent process) -------------------------------------------------------
+
+
+class Manifest:
+    """What the dated folder holds (``manifest.json``) and its ``index.html``, kept current
+    after every finished report so that an interrupted batch still leaves a correct index."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.path = out_dir / "manifest.json"
+        self.records: dict[str, dict[str, Any]] = {}
+        if self.path.exists():
+            self.records = json.loads(self.path.read_text(encoding="utf-8"))["reports"]
+
+    def _good(self, slug: str) -> dict[str, Any] | None:
+        good = self.records.get(slug, {}).get("good")
+        if good and all((self.out_dir / f).exists() for f in good["files"].values()):
+            return good
+        return None
+
+    def record(self, job: Job, result: Result) -> None:
+        good = self._good(job.slug)
+        if result.status == "ok":
+            good = {"finished": result.finished, "files": result.files}
+        record = asdict(job) | asdict(result) | {"good": good, "notebook": job.notebook.name}
+        self.records[job.slug] = record
+        self.write()
+
+    def write(self) -> None:
+        try:
+            day = datetime.strptime(self.out_dir.name, "%Y-%m-%d").strftime("%d.%m.%Y")
+        except ValueError:  # run() called with a folder that is not named by date
+            day = self.out_dir.name
+        data = json.dumps({"reports": self.records}, ensure_ascii=False, indent=1, default=str)
+        atomic_write(self.path, data)
+        atomic_write(self.out_dir / "index.html", portal.index_html(self.records.values(), day))
+
+
+def dated_dir(base: Path | None = None) -> Path:
+    """``reports/<YYYY-MM-DD>`` (German time) under ``base`` or ``config.reports_dir()``."""
+    return config.reports_dir(base) / datetime.now(TIMEZONE).strftime("%Y-%m-%d")
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """A batch stopped by cron or CI (SIGTERM) cleans up like one stopped with Ctrl-C."""
+    if sys.platform == "win32" or multiprocessing.parent_process() is not None:
+        yield
+        return
+    try:
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run(
+    jobs: list[Job],
+    opts: Options,
+    workers: int | None = None,
+    fail_fast: bool = False,
+    on_result: Callable[[Job, Result], None] | None = None,
+) -> tuple[list[Result], bool]:
+    """Execute ``jobs``; returns the results in job order and whether the batch was interrupted.
+
+    Failures never stop the batch unless ``fail_fast``; then jobs not started are "skipped".
+    """
+    out = opts.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "_logs").mkdir(exist_ok=True)
+    if opts.shared_plotlyjs:
+        html.write_plotlyjs(out)
+    manifest = Manifest(out)
+    results: dict[str, Result] = {}
+    work = tempfile.mkdtemp(prefix=".run-", dir=out)
+    size = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    log = str(out / "_logs" / "kernels.log")
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(
+        size,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(log, opts.fast_imports),
+    )
+    futures: dict[Future[Result], Job] = {}
+    interrupted = False
+    try:
+        with _sigterm_as_interrupt():
+            futures = {pool.submit(execute, job, opts, work): job for job in jobs}
+            for future in as_completed(futures):
+                job = futures[future]
+                if future.cancelled():
+                    continue
+                try:
+                    result = future.result()
+                except Exception as exc:  # a worker died (killed, out of memory)
+                    result = Result(job.slug, "failed", None, error=f"Arbeitsprozess: {exc}")
+                results[job.slug] = result
+                manifest.record(job, result)
+                if on_result:
+                    on_result(job, result)
+                if fail_fast and result.status != "ok":
+                    for other in futures:
+                        other.cancel()
+            pool.shutdown()
+    except KeyboardInterrupt:
+        interrupted = True
+        for future in futures:
+            future.cancel()
+        for proc in set(multiprocessing.active_children()) - before:
+            proc.terminate()  # SIGTERM: the worker unwinds and shuts its kernel down
+        pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    rest = "interrupted" if interrupted else "skipped"
+    for job in jobs:
+        if job.slug not in results:
+            results[job.slug] = Result(job.slug, rest)
+            manifest.record(job, results[job.slug])
+            if on_result:
+                on_result(job, results[job.slug])
+    return [results[job.slug] for job in jobs], interrupted

@@ -1,0 +1,157 @@
+"""Meeting deck: built for SH and Germany from the real data, read back with python-pptx."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+from typer.testing import CliRunner
+
+from haefen_analysis import analysis, config, datasets, report
+from haefen_analysis.catalogue.labels import LABELS
+from haefen_analysis.cli.deck import app
+from haefen_analysis.ingest import codes
+from haefen_analysis.publish.deck import build_deck
+
+SLIDES = 5
+ATTRIBUTIONS = ("© GeoBasis-DE / BKG (2020), dl-de/by-2-0", "GeoNames, CC BY 4.0")
+
+
+def _texts(slide) -> str:
+    """All text of a slide: text frames and table cells."""
+    parts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            parts.append(shape.text_frame.text)
+        if shape.has_table:
+            parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def _key_rows(slide) -> dict[str, str]:
+    table = next(s.table for s in slide.shapes if s.has_table)
+    return {row.cells[0].text: row.cells[1].text for row in list(table.rows)[1:]}
+
+
+def _pictures(prs) -> list:
+    return [shape for slide in prs.slides for shape in slide.shapes if shape.shape_type == 13]
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("decks")
+    return {
+        "SH": build_deck("SH", folder / "deck-SH.pptx"),
+        "DE": build_deck(None, folder / "deck-DE.pptx"),
+    }
+
+
+@pytest.fixture(scope="module")
+def per_land():
+    return analysis.per_land_table(
+        datasets.members(),
+        datasets.pledges(),
+        datasets.admissions(),
+        datasets.population(),
+        datasets.quota_keys(),
+        datasets.land_rules(),
+        year=2020,
+    )
+
+
+@pytest.mark.parametrize("which", ["SH", "DE"])
+def test_deck_shape_title_and_attribution(decks: dict[str, Path], which: str) -> None:
+    prs = Presentation(decks[which])
+    assert len(prs.slides) == SLIDES
+    assert prs.slide_width * 9 == prs.slide_height * 16
+    assert prs.slide_width == Emu(12_192_000)
+    name = "Schleswig-Holstein" if which == "SH" else "Deutschland"
+    title_text = _texts(prs.slides[0])
+    assert f"Sichere Häfen in {name}" in title_text
+    assert "Stand der Daten" in title_text
+    sources = _texts(prs.slides[-1])
+    for attribution in ATTRIBUTIONS:
+        assert attribution in sources
+    assert report.data_hash() in sources
+    assert "haefen-analysis" in sources
+    notes = prs.slides[-1].notes_slide.notes_text_frame.text
+    assert "Quellen der gezeigten Zahlen" in notes
+
+
+@pytest.mark.parametrize("which", ["SH", "DE"])
+def test_deck_has_map_and_comparison_pictures(decks: dict[str, Path], which: str) -> None:
+    prs = Presentation(decks[which])
+    pictures = _pictures(prs)
+    assert len(pictures) == 2
+    for pic in pictures:
+        width, height = pic.image.size
+        assert width >= 800 and height >= 800 * 0.6  # rendered, not a placeholder
+        assert len(pic.image.blob) > 30_000  # a drawn map/chart, not an empty canvas
+        assert pic.left >= 0 and pic.left + pic.width <= prs.slide_width
+        assert pic.top >= 0 and pic.top + pic.height <= prs.slide_height
+    assert pictures[0].image.sha1 != pictures[1].image.sha1
+
+
+def test_sh_key_numbers_match_per_land_table(decks: dict[str, Path], per_land) -> None:
+    prs = Presentation(decks["SH"])
+    rows = _key_rows(prs.slides[1])
+    sh = per_land.loc[codes.land_code("SH")]
+    labels = LABELS
+    assert rows[labels["members"]] == report.number(sh["members"])
+    assert rows[labels["buendnis_members"]] == report.number(sh["buendnis_members"])
+    rank = int(
+        per_land.drop(index="DE")["members_per_million"].rank(ascending=False, method="min")["01"]
+    )
+    assert rows[labels["members_per_million"]] == (
+        f"{report.number(sh['members_per_million'], 2)} (Rang {rank} von 16)"
+    )
+    assert rows[labels["pledged_places"]].startswith(report.number(sh["pledged_places"]))
+    assert rows[labels["admissions"]].startswith(report.number(sh["admissions"]))
+    assert rows[labels["key_share_percent"]] == report.number(sh["key_share_percent"], 5)
+    crediting = report.value_labels()["crediting"][sh["crediting"]]
+    assert rows[labels["crediting"]] == crediting
+    # the comparison slide names the highlighted Land with its rank
+    assert "Schleswig-Holstein (hervorgehoben): " in _texts(prs.slides[3])
+
+
+def test_germany_key_numbers(decks: dict[str, Path], per_land) -> None:
+    rows = _key_rows(Presentation(decks["DE"]).slides[1])
+    de = per_land.loc[codes.GERMANY]
+    assert rows[LABELS["members"]] == report.number(de["members"])
+    assert "Rang" not in rows[LABELS["members_per_million"]]
+    assert "Schleswig-Holstein" in rows[LABELS["crediting"]]  # the Land that credits
+
+
+def test_unknown_land_fails_before_writing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(config.REPORTS_DIR_ENV, str(tmp_path / "reports"))
+    with pytest.raises(codes.UnknownLandError, match="Atlantis"):
+        build_deck("Atlantis", tmp_path / "out" / "deck.pptx")
+    with pytest.raises(codes.UnknownLandError, match="close matches: Schleswig-Holstein"):
+        build_deck("Schleswig-Holstien")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_default_path_and_out(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(config.REPORTS_DIR_ENV, str(tmp_path / "reports"))
+    runner = CliRunner()
+    done = runner.invoke(app, ["--land", "Schleswig-Holstein"])
+    assert done.exit_code == 0, done.output
+    today = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d")
+    folder = tmp_path / "reports" / today
+    assert [p.name for p in folder.iterdir()] == ["deck-SH.pptx"]  # no temp file left
+    assert len(Presentation(folder / "deck-SH.pptx").slides) == SLIDES
+    target = tmp_path / "elsewhere" / "sitzung.pptx"
+    done = runner.invoke(app, ["--land", "DE", "--out", str(target)])
+    assert done.exit_code == 0, done.output
+    assert "Deutschland" in _texts(Presentation(target).slides[0])
+
+
+def test_cli_unknown_land(tmp_path: Path) -> None:
+    bad = CliRunner().invoke(app, ["--land", "XY", "--out", str(tmp_path / "bad.pptx")])
+    assert bad.exit_code == 1
+    assert "unknown Land 'XY'" in bad.output
+    assert list(tmp_path.iterdir()) == []
