@@ -5,15 +5,18 @@ not applied twice. Prints what it changed and what it refused."""
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from pathlib import Path
 
 from haefen_analysis import config
+from haefen_analysis.common.files import atomic_write
+from haefen_analysis.common.sources import SOURCE_SEPARATOR
 from haefen_analysis.ingest.names import name_key
 
 RESEARCH = config.PROJECT_DIR / "research"
 #: Columns an update adds to (with this separator) instead of replacing.
-APPENDED = {"source": " ; ", "note": " | "}
+APPENDED = {"source": SOURCE_SEPARATOR, "note": " | "}
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -70,12 +73,13 @@ def main() -> int:
                 note = f"{column} was {old!r} before a research update; {note}".rstrip("; ")
             row["note"] = " | ".join(filter(None, [row["note"], note]))
         if upd["source"] not in row["source"]:
-            row["source"] += " ; " + upd["source"]
+            row["source"] += SOURCE_SEPARATOR + upd["source"]
         updated += 1
-    with target.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write(target, buffer.getvalue())
     print(f"members.csv: {added} added, {skipped} already present, {updated} updates applied")
     return 0
 

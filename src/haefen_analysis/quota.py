@@ -5,9 +5,6 @@ from haefen_analysis.analysis.keys import (
     DEFAULT_RULE,
     EASY_KEY_LAG,
     RULES,
-    KeyNotFoundError,
-    QuotaDataError,
-    UnknownLandKeyError,
     easy_key_statements,
     easy_key_years,
     key_caption,
@@ -33,6 +30,7 @@ from haefen_analysis.analysis.scenario import (
     crediting_scenarios,
 )
 from haefen_analysis.catalogue.labels import DEFINITIONS, LABELS
+from haefen_analysis.errors import KeyNotFoundError, QuotaDataError, UnknownLandKeyError
 
 __all__ = [
     "ADMITTED_METRICS",

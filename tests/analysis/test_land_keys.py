@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 
 from haefen_analysis.analysis import land_keys
-from haefen_analysis.analysis.keys import QuotaDataError, UnknownLandKeyError
-from haefen_analysis.ingest.validate import DataValidationError
+from haefen_analysis.errors import DataValidationError, QuotaDataError, UnknownLandKeyError
 
 
 def test_land_key_weights_in_data() -> None:
@@ -57,5 +56,5 @@ def test_apply_land_key_names_the_bad_cell() -> None:
     towns = pd.DataFrame({"population": [300, -1], "area": [10.0, 30.0]}, index=["A", "B"])
     with pytest.raises(QuotaDataError, match="row 'B', column population: -1"):
         land_keys.apply_land_key(towns, "05")
-    with pytest.raises(QuotaDataError, match=r"missing column\(s\) \['area'\]"):
+    with pytest.raises(QuotaDataError, match=r"Spalte\(n\) fehlen: area"):
         land_keys.apply_land_key(towns[["population"]], "05")

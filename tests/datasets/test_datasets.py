@@ -8,7 +8,7 @@ import pytest
 
 from haefen_analysis import config, datasets
 from haefen_analysis.catalogue.schema import catalogue
-from haefen_analysis.ingest.validate import DataValidationError
+from haefen_analysis.errors import DataValidationError
 
 DATA = config.PROJECT_DIR / "data"
 
@@ -114,7 +114,7 @@ def test_broken_curated_table_raises_with_every_problem(data_copy):
     with pytest.raises(DataValidationError) as err:
         datasets.population()
     message = str(err.value)
-    assert "3 problem(s)" in message  # one bad count; a bad Land breaks pattern and foreign key
+    assert "3 Problem(e)" in message  # one bad count; a bad Land breaks pattern and foreign key
     assert "row 2, column 'population', value '-5'" in message and "[rule: minimum]" in message
     assert "row 3, column 'land', value '99'" in message
     assert "[rule: pattern]" in message and "[rule: foreign_key]" in message

@@ -369,6 +369,10 @@ def test_table_csv_with_two_label_columns_carries_labels_down() -> None:
     assert (bremen["time"], bremen["value"], bremen["source_line"]) == ("2023-12-31", 6.0, 7)
 
 
-def test_utf16_or_binary_file_is_refused() -> None:
-    with pytest.raises(GenesisFormatError, match="UTF-16"):
-        parse_genesis(text(FLAT_REGIO).encode("utf-16"), "excel.csv")
+def test_utf16_with_bom_is_read_without_bom_refused() -> None:
+    utf8 = parse_text(text(FLAT_REGIO))
+    utf16 = parse_genesis(text(FLAT_REGIO).encode("utf-16"), "excel.csv")
+    assert utf16.attrs["encoding"] == "utf-16"
+    pd.testing.assert_series_equal(utf16["value"], utf8["value"])
+    with pytest.raises(GenesisFormatError, match="excel.csv, Zeile 1: .*UTF-16 ohne BOM"):
+        parse_genesis(text(FLAT_REGIO).encode("utf-16-le"), "excel.csv")

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from haefen_analysis.ingest.parse import ParseError, parse_date, parse_number, read_text
+from haefen_analysis.ingest.parse import ParseError, parse_date, parse_number
 
 
 @pytest.mark.parametrize(
@@ -54,17 +54,3 @@ def test_german_numbers(text, value, qualifier, vmax):
 def test_bad_number():
     with pytest.raises(ParseError, match="not a number"):
         parse_number("vierzig")
-
-
-@pytest.mark.parametrize(
-    ("data", "encoding"),
-    [
-        ("Lübeck".encode(), "utf-8"),
-        (b"\xef\xbb\xbf" + "Lübeck".encode(), "utf-8-sig"),
-        ("Lübeck".encode("cp1252"), "cp1252"),
-    ],
-)
-def test_encodings(tmp_path, data, encoding):
-    path = tmp_path / "f.csv"
-    path.write_bytes(data)
-    assert read_text(path) == ("Lübeck", encoding)

@@ -8,8 +8,6 @@ The names re-exported here are the ones notebooks and the README's tour use.
 from haefen_analysis.analysis.members import (
     KREIS_COLOURS,
     Profile,
-    date_label,
-    date_labels,
     demand_labels,
     demand_summary,
     kreis_classes,
@@ -28,8 +26,6 @@ __all__ = [
     "Scenario",
     "allocation_scenario",
     "cumulative_offer",
-    "date_label",
-    "date_labels",
     "demand_labels",
     "demand_summary",
     "kreis_classes",

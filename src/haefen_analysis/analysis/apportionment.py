@@ -27,11 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from haefen_analysis.errors import AllocationError
+
 _INT_LIMIT = 2**62
-
-
-class AllocationError(ValueError):
-    """Input that cannot be apportioned (negative, missing or non-finite values, no weight)."""
 
 
 def _as_weights(weights: npt.ArrayLike, name: str = "weights") -> np.ndarray:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from haefen_analysis import datasets
 from haefen_analysis.catalogue.schema import catalogue
+from haefen_analysis.common import dates
 from haefen_analysis.ingest import codes
 
 
@@ -52,6 +53,7 @@ def member_coverage(data_dir: str | Path | None = None) -> pd.DataFrame:
         here = declared[declared["land"] == land.ags]
         dated = here["declared_on_precision"].isin(["day", "month"]).sum()
         pub = published.loc[land.ags] if land.ags in published.index else None
+        when = (pd.NaT, None) if pub is None else (pub["as_of"], pub["as_of_precision"])
         rows.append(
             {
                 "land": land.ags,
@@ -59,7 +61,8 @@ def member_coverage(data_dir: str | Path | None = None) -> pd.DataFrame:
                 "in_data": len(here),
                 "dated": int(dated),
                 "published": pd.NA if pub is None else int(pub["value"]),
-                "published_as_of": "" if pub is None else _as_of(pub),
+                "published_as_of": "" if pub is None else dates.german(*when) or "undatiert",
+                "published_end": dates.period_end(*when) if pd.notna(when[0]) else pd.NaT,
                 "published_source": "" if pub is None else pub["source"],
             }
         )
@@ -69,7 +72,7 @@ def member_coverage(data_dir: str | Path | None = None) -> pd.DataFrame:
     out["explanation"] = [
         _explain(row, declared[declared["land"] == row.land], counts) for row in out.itertuples()
     ]
-    return out
+    return out.drop(columns="published_end")
 
 
 #: A Land's count is "close" to the published one within this share.
@@ -86,7 +89,7 @@ def _explain(row: object, members: pd.DataFrame, counts: pd.DataFrame) -> str:
         return "" if not extra else extra.lstrip("; ")
     if row.difference > 0:
         first = members["declared_on"].fillna(members["listed_by"])
-        after = int((first > pd.Timestamp(_as_of_end(row.published_as_of))).sum())
+        after = int((first > row.published_end).sum())
         return (
             f"Zählung vom {row.published_as_of}; {after} Mitglieder danach beschlossen oder "
             f"belegt" + extra
@@ -95,21 +98,3 @@ def _explain(row: object, members: pd.DataFrame, counts: pd.DataFrame) -> str:
         f"{-row.difference} fehlen: keine vollständige Liste des Landes in den gelesenen "
         "Quellen (data/RESEARCH.md)" + extra
     )
-
-
-def _as_of_end(label: str) -> str:
-    """Last day of a German date label ("07/2019" → 2019-07-31, "22.09.2023" → itself)."""
-    if "/" in label:
-        month, year = label.split("/")
-        return str(pd.Period(f"{year}-{month}", "M").end_time.date())
-    if "." in label:
-        day, month, year = label.split(".")
-        return f"{year}-{month}-{day}"
-    return f"{label}-12-31"
-
-
-def _as_of(row: pd.Series) -> str:
-    if pd.isna(row["as_of"]):
-        return "undatiert"
-    fmt = {"day": "%d.%m.%Y", "month": "%m/%Y"}.get(row["as_of_precision"], "%Y")
-    return row["as_of"].strftime(fmt)

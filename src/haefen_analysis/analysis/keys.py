@@ -21,6 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from haefen_analysis import datasets
+from haefen_analysis.common.frames import require_columns
+from haefen_analysis.errors import KeyNotFoundError, ParameterError, QuotaDataError
 
 #: Key-selection rules accepted by ``key_shares``.
 RULES = {
@@ -33,24 +35,6 @@ DEFAULT_RULE = "easy"
 #: 2015 = KS 2014 (Landkreis Hof FAQ), BIAJ "KS 2015 gilt 2016", BAMF quotas for 2017 = KS 2016
 #: (rows of quota_keys with key_type easy_quoted), design notes §4.
 EASY_KEY_LAG = 1
-
-
-class KeyNotFoundError(LookupError):
-    """No Königsteiner Schlüssel can be resolved for a year and rule."""
-
-
-class UnknownLandKeyError(LookupError):
-    """No distribution key (criterion weights) is known for a Land."""
-
-
-class QuotaDataError(ValueError):
-    """A data file or frame breaks a rule this module relies on."""
-
-
-def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise QuotaDataError(f"{what}: missing column(s) {missing}; has {list(frame.columns)}")
 
 
 def _years_text(years: list[int]) -> str:
@@ -72,7 +56,7 @@ class _KeyRow:
 
 def _key_rows(keys: pd.DataFrame) -> list[_KeyRow]:
     """The quota_keys rows as plain records: the frame is small, pandas overhead is not."""
-    require_columns(keys, _KEY_COLUMNS, "quota_keys")
+    require_columns(keys, _KEY_COLUMNS, "quota_keys", error=QuotaDataError)
 
     def opt_int(value: object) -> int | None:
         return None if pd.isna(value) else int(value)
@@ -185,7 +169,7 @@ def key_shares(
     default) and source, so a caption can say which key was used.
     """
     if rule not in RULES:
-        raise ValueError(f"rule {rule!r} unknown; use one of {sorted(RULES)}")
+        raise ParameterError(f"rule {rule!r} unknown; use one of {sorted(RULES)}")
     rows = _key_rows(keys)
     gwk = _gwk_keys(rows)
     key_year, basis, source = int(year), "gwk", ""

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from haefen_analysis import datasets
-from haefen_analysis.analysis.keys import QuotaDataError, UnknownLandKeyError, require_columns
+from haefen_analysis.common.frames import require_columns
+from haefen_analysis.errors import QuotaDataError, UnknownLandKeyError
 from haefen_analysis.ingest import codes
 
 #: Land distribution keys (criterion weights) as data.
@@ -69,7 +70,10 @@ def apply_land_key(
     """
     key = land_key(land, weights, data_dir=data_dir)
     require_columns(
-        municipalities, tuple(key["criterion"]), f"municipalities for the key of {land}"
+        municipalities,
+        tuple(key["criterion"]),
+        f"municipalities for the key of {land}",
+        error=QuotaDataError,
     )
     share = pd.Series(0.0, index=municipalities.index, name="share")
     for criterion, weight in zip(key["criterion"], key["weight"], strict=True):

@@ -12,29 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from haefen_analysis import datasets
+from haefen_analysis.common import dates
 from haefen_analysis.ingest import codes
 
 #: Statuses that count as "is (or was) a Sicherer Hafen".
 DECLARED = ("declared", "revoked")
 MONTHS = ("day", "month")
-
-
-def date_label(value: object, precision: object) -> str:
-    """German date at its precision: "11.07.2019", "07/2019", "2019"; "" when unknown."""
-    if pd.isna(value):
-        return ""
-    fmt = {"day": "%d.%m.%Y", "month": "%m/%Y"}.get(str(precision), "%Y")
-    return pd.Timestamp(value).strftime(fmt)
-
-
-def date_labels(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """Date columns replaced by their German labels at their precision (for tables)."""
-    out = frame.copy()
-    for col in columns:
-        out[col] = [
-            date_label(v, p) for v, p in zip(frame[col], frame[f"{col}_precision"], strict=True)
-        ]
-    return out
 
 
 def members_over_time(members: pd.DataFrame) -> pd.DataFrame:
@@ -51,8 +34,8 @@ def members_over_time(members: pd.DataFrame) -> pd.DataFrame:
         "Bündnis-Mitglieder (Beitrittsdatum bekannt)": joined,
     }
     frames = []
-    for label, dates in series.items():
-        monthly = dates.dropna().dt.to_period("M").value_counts().sort_index().cumsum()
+    for label, when in series.items():
+        monthly = when.dropna().dt.to_period("M").value_counts().sort_index().cumsum()
         frames.append(
             pd.DataFrame({"month": monthly.index.to_timestamp(), "count": monthly.values}).assign(
                 series=label
@@ -89,7 +72,7 @@ def member_points(data_dir: str | Path | None = None) -> pd.DataFrame:
     out["pledged"] = out["member_id"].map(pledged).astype("Int64")
     out["admitted"] = out["member_id"].map(admitted).astype("Int64")
     out["size_value"] = out["pledged"]
-    out["declared_label"] = date_labels(out, "declared_on")["declared_on"]
+    out["declared_label"] = dates.german_columns(out, "declared_on")["declared_on"]
     return out
 
 

@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from haefen_analysis.analysis.keys import (
-    DEFAULT_RULE,
-    KeyNotFoundError,
-    key_caption,
-    key_shares,
-    require_columns,
-)
+from haefen_analysis.analysis.keys import DEFAULT_RULE, key_caption, key_shares
+from haefen_analysis.common.frames import require_columns
+from haefen_analysis.errors import KeyNotFoundError, QuotaDataError
 from haefen_analysis.ingest import codes
 
 #: Member kinds whose inhabitants "live in a member municipality" (Landkreise, regions and
@@ -45,7 +41,10 @@ def _offer_groups(pledges: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def _admitted(admissions: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     require_columns(
-        admissions, ("scope", "member_id", "metric", "value", "qualifier"), "admissions"
+        admissions,
+        ("scope", "member_id", "metric", "value", "qualifier"),
+        "admissions",
+        error=QuotaDataError,
     )
     return admissions[admissions["metric"].isin(metrics)]
 
@@ -64,7 +63,9 @@ def cumulative_offer(
     with ``metric`` in ``metrics`` into member municipalities that pledged in the Land) and
     ``used_share`` on the "all" rows (admissions carry no category).
     """
-    require_columns(pledges, ("member_id", "land", "category", "places"), "pledges")
+    require_columns(
+        pledges, ("member_id", "land", "category", "places"), "pledges", error=QuotaDataError
+    )
     p = pledges.assign(category=pledges["category"].astype("string"))
     germany = p.assign(land=codes.GERMANY)
     both = pd.concat([p[p["land"] != codes.GERMANY], germany], ignore_index=True)
@@ -97,7 +98,7 @@ def _one_crediting(values: pd.Series) -> str:
 
 
 def _population_at(population: pd.DataFrame, date: object | None) -> pd.Series:
-    require_columns(population, ("land", "date", "population"), "population")
+    require_columns(population, ("land", "date", "population"), "population", error=QuotaDataError)
     when = pd.Timestamp(date) if date is not None else population["date"].max()
     rows = population[population["date"] == when]
     if rows.empty:
@@ -131,7 +132,12 @@ def per_land_table(
     ``member_population_share`` is <NA> (and so where a declared municipal member lacks it).
     German headers: ``table.rename(columns=LABELS)``.
     """
-    require_columns(members, ("member_id", "kind", "land", "status", "buendnis_member"), "members")
+    require_columns(
+        members,
+        ("member_id", "kind", "land", "status", "buendnis_member"),
+        "members",
+        error=QuotaDataError,
+    )
     laender = [land.ags for land in codes.laender()]
     index = pd.Index([*laender, codes.GERMANY], name="land")
     pop = _population_at(population, population_date)
@@ -188,7 +194,7 @@ def per_land_table(
     out["buendnis_members"] = per_land(
         members[yes].groupby("land").size().reindex(laender, fill_value=0)
     ).astype("Int64")
-    require_columns(land_rules, ("land", "crediting"), "land_rules")
+    require_columns(land_rules, ("land", "crediting"), "land_rules", error=QuotaDataError)
     crediting = land_rules.groupby("land")["crediting"].agg(_one_crediting)
     out["crediting"] = crediting.reindex(index).fillna("unknown").astype("string")
     out.attrs = dict(

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from haefen_analysis.common.frames import require_columns
+from haefen_analysis.errors import RegionalJoinError
 from haefen_analysis.ingest import codes
 from haefen_analysis.ingest.genesis import variable_keys
 
 #: Region variables of GENESIS and the level they stand for.
 REGION_LEVELS = {"KREISE": "kreis", "DLAND": "land"}
-
-
-class RegionalJoinError(ValueError):
-    """Tables or members that cannot be joined; the message names the table and the rule."""
 
 
 def region_values(df: pd.DataFrame, name: str = "Tabelle") -> pd.DataFrame:
@@ -66,9 +64,7 @@ def region_values(df: pd.DataFrame, name: str = "Tabelle") -> pd.DataFrame:
 
 def _check_members(members: pd.DataFrame) -> pd.DataFrame:
     """Members must name a known Land; a Kreis, when given, must lie in that Land."""
-    missing = {"member_id", "land", "kreis_ags"} - set(members.columns)
-    if missing:
-        raise RegionalJoinError(f"Mitglieder: Spalten fehlen: {sorted(missing)}")
+    require_columns(members, ("member_id", "land", "kreis_ags"), "Mitglieder", RegionalJoinError)
     laender = {land.ags for land in codes.laender()}
     for row in members.itertuples(index=False):
         if row.land not in laender:

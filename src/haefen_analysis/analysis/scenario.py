@@ -13,7 +13,9 @@ import pandas as pd
 from haefen_analysis import datasets
 from haefen_analysis.analysis import members
 from haefen_analysis.analysis.apportionment import capped_proportional, hare_niemeyer
-from haefen_analysis.analysis.keys import key_shares, require_columns
+from haefen_analysis.analysis.keys import key_shares
+from haefen_analysis.common.frames import require_columns
+from haefen_analysis.errors import ParameterError, QuotaDataError
 from haefen_analysis.ingest import codes
 
 
@@ -55,7 +57,7 @@ def allocate_to_members(
     ``excluded``: an unknown offer is not a zero offer. Ties: larger weight, then row order.
     """
     columns = (weight,) if cap is None else (weight, cap)
-    require_columns(members, columns, "members")
+    require_columns(members, columns, "members", error=QuotaDataError)
     table = members[list(dict.fromkeys(columns))].copy()
     usable = table.notna().all(axis=1)
     result = capped_proportional(
@@ -79,10 +81,10 @@ def crediting_scenarios(regular: pd.Series, special: pd.Series) -> pd.DataFrame:
     they come on top, total = obligation + special. ``extra_persons`` is the difference.
     """
     if not regular.index.equals(special.index):
-        raise ValueError("regular and special must have the same index (the same units)")
+        raise QuotaDataError("regular and special must have the same index (the same units)")
     for name, s in (("regular", regular), ("special", special)):
         if s.isna().any() or (s < 0).any():
-            raise ValueError(f"{name}: every value must be known and >= 0; got {s.to_dict()}")
+            raise QuotaDataError(f"{name}: every value must be known and >= 0; got {s.to_dict()}")
     out = pd.DataFrame({"regular_obligation": regular, "special_admissions": special})
     out["credited_regular"] = (regular - special).clip(lower=0)
     out["credited_total"] = out["credited_regular"] + special
@@ -124,7 +126,7 @@ def allocation_scenario(
     from haefen_analysis.datasets import geo
 
     if within not in WITHIN:
-        raise ValueError(f"within must be one of {sorted(WITHIN)}, not {within!r}")
+        raise ParameterError(f"within must be one of {sorted(WITHIN)}, not {within!r}")
     code = codes.land_code(land)
     shares = key_shares(datasets.quota_keys(data_dir), year, rule)
     laender = allocate_to_laender(int(persons), shares)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from haefen_analysis import config
 from haefen_analysis.catalogue.schema import Field, catalogue
+from haefen_analysis.common.files import atomic_write
+from haefen_analysis.errors import CatalogueError
 
 BEGIN = "<!-- BEGIN GENERATED: tables (haefen data docs) -->"
 END = "<!-- END GENERATED: tables -->"
@@ -60,12 +62,12 @@ def update_data_readme(data_dir: str | Path | None = None, *, write: bool = True
     path = config.data_dir(dd) / "README.md"
     text = path.read_text(encoding="utf-8")
     if BEGIN not in text or END not in text:
-        raise ValueError(f"{path}: markers {BEGIN!r} … {END!r} not found")
+        raise CatalogueError(f"{path}: markers {BEGIN!r} … {END!r} not found")
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     new = f"{head}{BEGIN}\n\n{render_docs(dd)}\n{END}{tail}"
     if new == text:
         return False
     if write:
-        path.write_text(new, encoding="utf-8")
+        atomic_write(path, new)
     return True

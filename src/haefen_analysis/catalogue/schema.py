@@ -13,10 +13,9 @@ from functools import cache
 from pathlib import Path
 
 from haefen_analysis import config
+from haefen_analysis.errors import CatalogueError, UnknownTableError
 
 CATALOGUE_FILE = "datapackage.json"
-#: Several sources in one ``source`` cell are separated by this.
-SOURCE_SEPARATOR = " ; "
 TYPES = ("string", "integer", "number", "partial_date")
 
 
@@ -66,7 +65,7 @@ class Resource:
 
 def _field(spec: dict) -> Field:
     if spec["type"] not in TYPES:
-        raise ValueError(
+        raise CatalogueError(
             f"{CATALOGUE_FILE}: field {spec['name']!r} has unknown type {spec['type']!r}"
         )
     return Field(
@@ -124,17 +123,5 @@ def resource(name: str, data_dir: Path | None = None) -> Resource:
     """One resource; an unknown name is an error listing the known ones."""
     cat = catalogue(data_dir)
     if name not in cat:
-        raise KeyError(f"unknown table {name!r}; known tables: {', '.join(cat)}")
+        raise UnknownTableError(f"unknown table {name!r}; known tables: {', '.join(cat)}")
     return cat[name]
-
-
-def split_sources(text: object) -> list[str]:
-    """The single sources of a ``source`` cell."""
-    return [p.strip() for p in str(text).split(SOURCE_SEPARATOR) if p.strip()]
-
-
-def short_source(text: object) -> str:
-    """The first source and how many more ("… (+2 weitere)"), for hover texts and tables."""
-    parts = split_sources(text)
-    more = f" (+{len(parts) - 1} weitere)" if len(parts) > 1 else ""
-    return parts[0] + more if parts else ""

@@ -20,7 +20,7 @@ def data_summary(ctx: typer.Context, data_dir: DataDir = None) -> None:
     if ctx.invoked_subcommand:
         return
     from haefen_analysis.analysis.coverage import data_summary as summarise
-    from haefen_analysis.ingest.validate import DataValidationError
+    from haefen_analysis.errors import DataValidationError
 
     try:
         frame = summarise(data_dir)

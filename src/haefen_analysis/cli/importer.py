@@ -40,6 +40,7 @@ def genesis_command(
     ] = False,
 ) -> None:
     """Eine GENESIS-/Regionalstatistik-Datei einlesen und zusammenfassen."""
+    from haefen_analysis.common.files import write_csv, write_parquet
     from haefen_analysis.ingest.genesis import GenesisError, read_genesis
 
     if out is not None and out.suffix.lower() not in {".csv", ".parquet"}:
@@ -52,10 +53,7 @@ def genesis_command(
         typer.echo(line)
     if out is not None:
         try:
-            if out.suffix.lower() == ".csv":
-                df.to_csv(out, index=False)
-            else:
-                df.to_parquet(out, index=False)
+            (write_csv if out.suffix.lower() == ".csv" else write_parquet)(df, out)
         except OSError as exc:
             _fail(f"{out}: nicht schreibbar ({exc.strerror})")
         typer.echo(f"Gespeichert: {out}")

@@ -117,7 +117,8 @@ def _run(
     cfg: "ReportConfig",
     timeout: float,
 ) -> None:
-    from haefen_analysis.publish import html, runner
+    from haefen_analysis.errors import ExportError
+    from haefen_analysis.publish import runner
     from haefen_analysis.publish.pdf import chromium
 
     runner.skip_iri_checker()  # this process only reads notebooks (see runner)
@@ -125,7 +126,7 @@ def _run(
         planned = runner.plan(cfg, kinds, values, _overrides(params), public, limit)
         if pdf:
             chromium()
-    except (ValueError, html.ExportError) as exc:  # config, parameter, name and Land errors
+    except (ValueError, ExportError) as exc:  # config, parameter, name and Land errors
         _fail(str(exc))
     if not planned:
         _fail("keine Berichte ausgewählt")

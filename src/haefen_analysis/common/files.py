@@ -1,10 +1,20 @@
-"""Writing files: one atomic write for every output (reports, caches, merged rows, decks)."""
+"""Writing files: one atomic write for every output (reports, caches, merged rows, decks).
+
+Readers (a web server, the next report run, an analyst's Excel) see the old file or the new
+one, never a part: the bytes go to a temporary file in the same folder, are flushed to disk
+(fsync) and then renamed over the target; a failure removes the temporary file. Files get
+mode 0644 (mkstemp's 0600 would hide reports from a web server).
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def atomic_write(path: Path, data: str | bytes) -> Path:
@@ -17,7 +27,7 @@ def atomic_write(path: Path, data: str | bytes) -> Path:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide reports from a web server
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
@@ -27,3 +37,13 @@ def atomic_write(path: Path, data: str | bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """A table as UTF-8 CSV (no index, "\\n" line ends), written atomically."""
+    return atomic_write(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
+    """A table as parquet (no index, ``attrs`` kept), written atomically."""
+    return atomic_write(path, frame.to_parquet(index=False))

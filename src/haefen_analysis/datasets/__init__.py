@@ -16,15 +16,16 @@ import pandas as pd
 
 from haefen_analysis import config
 from haefen_analysis.catalogue.schema import Resource, catalogue, resource
-from haefen_analysis.ingest import parse
-from haefen_analysis.ingest.validate import DataValidationError, check_table
+from haefen_analysis.common.text import read_text
+from haefen_analysis.errors import DataValidationError, TableNotFoundError
+from haefen_analysis.ingest.validate import check_table
 
 DEMANDS_DERIVED_FROM_MEMBERS = "buendnis_membership"
 
 
 def read_raw(path: Path) -> tuple[pd.DataFrame, str]:
     """All cells as strings ("" for empty) and the encoding used; delimiter ',' or ';'."""
-    text, encoding = parse.read_text(path)
+    text, encoding = read_text(path)
     first = text.split("\n", 1)[0]
     sep = ";" if first.count(";") > first.count(",") else ","
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
@@ -78,7 +79,7 @@ def load(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     res = resource(name, dd)
     files = _files(res, dd)
     if not files:
-        raise FileNotFoundError(f"table {name!r}: {config.data_dir(dd) / res.path} not found")
+        raise TableNotFoundError(f"table {name!r}: {config.data_dir(dd) / res.path} not found")
     return _load(name, dd, _stamp(files)).copy()
 
 

@@ -8,6 +8,7 @@ and ``match == "unresolved"`` with the reason), never guessed.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from functools import cache
@@ -17,6 +18,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from haefen_analysis import config
+from haefen_analysis.common.files import write_parquet
+from haefen_analysis.common.frames import require_columns
+from haefen_analysis.errors import LocationError
 from haefen_analysis.ingest import codes
 
 if TYPE_CHECKING:
@@ -278,9 +282,7 @@ def locate_members(members: pd.DataFrame, data_dir: Path | None = None) -> pd.Da
     ``members`` needs ``member_id``, ``name``, ``kind`` and ``land`` (AGS code or any Land
     spelling, may be empty). Unresolved members are also named in one warning.
     """
-    missing = {"member_id", "name", "kind", "land"} - set(members.columns)
-    if missing:
-        raise ValueError(f"members: missing columns {sorted(missing)}")
+    require_columns(members, ("member_id", "name", "kind", "land"), "members", LocationError)
     index = _index(data_dir)
     rows = []
     for position, member in enumerate(members.itertuples(index=False)):
@@ -288,11 +290,11 @@ def locate_members(members: pd.DataFrame, data_dir: Path | None = None) -> pd.Da
         try:
             land = _land(member.land, data_dir)
         except codes.UnknownLandError as err:
-            raise ValueError(
+            raise LocationError(
                 f"members row {position} (member_id {member.member_id!r}), column 'land': {err}"
             ) from err
         if kind not in KINDS:
-            raise ValueError(
+            raise LocationError(
                 f"members row {position} (member_id {member.member_id!r}), column 'kind': "
                 f"{member.kind!r} is not one of {sorted(KINDS)}"
             )
@@ -343,8 +345,6 @@ def locate_members_cached(members: pd.DataFrame, data_dir: Path | None = None) -
     geodata's provenance, so any change to either computes afresh; a read-only data folder
     only loses the speed-up."""
     import hashlib
-    import os
-    import tempfile
 
     columns = ["member_id", "name", "kind", "land"]
     digest = hashlib.sha256(
@@ -355,12 +355,6 @@ def locate_members_cached(members: pd.DataFrame, data_dir: Path | None = None) -
     if path.exists():
         return pd.read_parquet(path)
     located = locate_members(members, data_dir)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        os.close(fd)
-        located.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_parquet(located, path)
     return located

@@ -20,7 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from haefen_analysis.catalogue.schema import short_source
+from haefen_analysis.common.frames import require_columns
+from haefen_analysis.common.sources import short_source
 from haefen_analysis.datasets import geo
 from haefen_analysis.figures import theme
 from haefen_analysis.ingest import codes
@@ -365,9 +366,8 @@ def member_map(
     buendnis_member (yes/no/unknown), size_value (may be NA); optional declared_on (label),
     pledged, admitted, source (shown on hover). ``land`` zooms to one Land with its Kreise.
     """
-    missing = {"name", "lat", "lon", "status", "buendnis_member", "size_value"} - set(points)
-    if missing:
-        raise ValueError(f"member_map: points lack columns {sorted(missing)}")
+    needed = ("name", "lat", "lon", "status", "buendnis_member", "size_value")
+    require_columns(points, needed, "member_map: points")
     laender = _areas("laender", data_dir)
     kreise = _areas("kreise", data_dir)
     view = _land_filter(laender, land, data_dir)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from haefen_analysis.common.files import atomic_write
+
 _server_started = False
 
 
@@ -44,18 +46,18 @@ def write_image(
     with warnings.catch_warnings():
         # plotly passes its (empty) kaleido options even when a server is running
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-        fig.write_image(path, width=width, height=height, scale=scale)
-    return path
+        image = fig.to_image(
+            format=path.suffix.lstrip(".").lower(), width=width, height=height, scale=scale
+        )
+    return atomic_write(path, image)
 
 
 def write_html(fig: go.Figure, path: str | os.PathLike[str]) -> Path:
     """A self-contained page: plotly.js inline (~4.7 MB), no CDN, no MathJax."""
-    path = Path(path)
-    fig.write_html(
-        path,
+    page = fig.to_html(
         include_plotlyjs=True,
         include_mathjax=False,
         full_html=True,
         config={"displaylogo": False, "responsive": True},
     )
-    return path
+    return atomic_write(Path(path), page)

@@ -16,13 +16,10 @@ from functools import cache
 from pathlib import Path
 
 from haefen_analysis import config
+from haefen_analysis.errors import UnknownLandError
 
 #: Scope code used for facts about Germany as a whole (admissions, counts).
 GERMANY = "DE"
-
-
-class UnknownLandError(ValueError):
-    """A Land spelling that matches no Land; the message lists the close matches."""
 
 
 @dataclass(frozen=True)

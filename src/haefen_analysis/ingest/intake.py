@@ -8,9 +8,7 @@ already present is skipped, so running the same file twice adds nothing twice.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +17,8 @@ import pandas as pd
 
 from haefen_analysis import config, datasets
 from haefen_analysis.catalogue.schema import Field, Resource, catalogue, resource
+from haefen_analysis.common.files import write_csv
+from haefen_analysis.errors import IntakeError, ParseError
 from haefen_analysis.ingest import codes, names, parse
 from haefen_analysis.ingest.validate import (
     ISO_PARTIAL,
@@ -55,15 +55,6 @@ class IntakeResult:
     quarantine: Path | None = None
 
 
-def write_atomic(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV so that a crash never leaves a half-written file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        frame.to_csv(fh, index=False, lineterminator="\n")
-    os.replace(tmp, path)
-
-
 def detect_table(columns: list[str], data_dir: Path | None = None) -> str:
     """The table whose columns the file has (exactly, in any order)."""
     cols = set(columns)
@@ -73,7 +64,7 @@ def detect_table(columns: list[str], data_dir: Path | None = None) -> str:
     best = max(
         (n for n in USER_TABLES), key=lambda n: len(cols & set(resource(n, data_dir).columns))
     )
-    raise ValueError(
+    raise IntakeError(
         f"cannot tell which table the columns {sorted(cols)} belong to; closest is {best!r} "
         f"with columns {resource(best, data_dir).columns} (use --table to say which)"
     )
@@ -114,7 +105,7 @@ def _normalise_value(f: Field, value: str, row: pd.Series, table: str, ids: set[
     if f.type == "integer" and not value.lstrip("-").isdigit():
         num = parse.parse_number(value)
         if num.qualifier != "exact" or num.value != int(num.value):
-            raise parse.ParseError(
+            raise ParseError(
                 f"{value!r} is not an exact whole number; put the number here and the "
                 "qualifier (up_to/about/range/more_than) in the qualifier column"
             )
@@ -222,7 +213,7 @@ def validate_frame(
     if keep and not dry_run:
         target = config.user_dir(dd) / res.path
         merged = pd.concat([_user_rows(res, dd), raw.loc[keep, res.columns]], ignore_index=True)
-        write_atomic(merged, target)
+        write_csv(merged, target)
         result.merged_into = target
     return _quarantine(result, raw, result.problems, res, dd, dry_run)
 
@@ -264,6 +255,6 @@ def _quarantine(
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     stem = re.sub(r"[^\w-]+", "_", Path(result.file).name).strip("_")
     target = config.quarantine_dir(dd) / f"{res.name}-{stem}-{stamp}.csv"
-    write_atomic(out, target)
+    write_csv(out, target)
     result.quarantine = target
     return result

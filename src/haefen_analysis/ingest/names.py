@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from haefen_analysis.errors import AmbiguousNameError, NameResolutionError, UnknownNameError
 from haefen_analysis.ingest.codes import fold, land_code, land_name
 
 #: Words that name the kind of authority, not the place; dropped from either end of a name.
@@ -34,18 +35,6 @@ ADMIN_WORDS = {
     "kreisstadt",
     "wissenschaftsstadt",
 }
-
-
-class NameResolutionError(ValueError):
-    """Base of name resolution errors (a name that does not resolve to exactly one member)."""
-
-
-class UnknownNameError(NameResolutionError):
-    """No member has this name; the message lists close matches."""
-
-
-class AmbiguousNameError(NameResolutionError):
-    """Several places share this name; the Land decides. The message names the candidates."""
 
 
 class NameMismatchWarning(UserWarning):

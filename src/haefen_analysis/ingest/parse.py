@@ -1,4 +1,4 @@
-"""Reading what German sources write: dates with precision, numbers with qualifiers, encodings.
+"""Reading what German sources write: dates with their precision, numbers with qualifiers.
 
 A source saying "Juli 2019" must never become "2019-07-01" without saying so: every date comes
 back with its precision (day / month / year). "bis zu 100" is not 100: numbers come back with a
@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+
+from haefen_analysis.common import dates
+from haefen_analysis.errors import ParseError
 
 MONTHS = {
     "januar": 1,
@@ -43,10 +45,6 @@ MONTHS = {
 }
 
 
-class ParseError(ValueError):
-    """A value that cannot be read; the message says what was expected."""
-
-
 @dataclass(frozen=True)
 class PartialDate:
     """A date known to a precision: ``date`` is the first day of the period it names."""
@@ -64,11 +62,7 @@ class PartialDate:
     @property
     def german(self) -> str:
         """German display form: "11.07.2019", "07/2019" or "2019"."""
-        d = self.date
-        return {
-            "day": f"{d.day:02d}.{d.month:02d}.{d.year}",
-            "month": f"{d.month:02d}/{d.year}",
-        }.get(self.precision, str(d.year))
+        return dates.german(self.date, self.precision)
 
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -149,18 +143,3 @@ def parse_number(text: str) -> Number:
         f"not a number: {raw!r} (expected German notation such as '1.234', '1.234,5', "
         "'ca. 40', 'bis zu 100' or '350-500')"
     )
-
-
-def read_text(path: str | Path) -> tuple[str, str]:
-    """Text of a file and the encoding that read it: UTF-8 (with or without BOM), else cp1252.
-
-    Excel on Windows writes cp1252 without saying so; bytes that are not UTF-8 are therefore
-    read as cp1252, and the caller is told (the returned encoding) so it can report it.
-    """
-    data = Path(path).read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252"), "cp1252"

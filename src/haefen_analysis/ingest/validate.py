@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from haefen_analysis.catalogue.schema import Field, Resource
+from haefen_analysis.common.dates import PRECISION_BY_LENGTH
 
 ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 PRECISION_DTYPE = pd.CategoricalDtype(["day", "month", "year"])
 
 
@@ -39,16 +39,6 @@ class Problem:
             where += f", column {self.column!r}"
         value = f", value {self.value!r}" if self.value is not None else ""
         return f"{where}{value}: {self.message} [rule: {self.rule}]"
-
-
-class DataValidationError(ValueError):
-    """Raised when a curated table breaks its schema; lists every problem."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:50])
-        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s):\n{shown}{more}")
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

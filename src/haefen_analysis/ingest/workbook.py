@@ -9,8 +9,7 @@ merged cells into one value per row, then validates and merges like ``haefen val
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +21,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from haefen_analysis.catalogue.schema import Resource, resource
+from haefen_analysis.common.files import atomic_write
+from haefen_analysis.errors import WorkbookError
 from haefen_analysis.ingest.intake import ID_COLUMNS, IntakeResult, validate_frame
 from haefen_analysis.ingest.validate import Problem
 
@@ -50,10 +51,6 @@ README_TEXT = [
     "übernommen. Ein zweiter Lauf mit derselben Datei fügt nichts doppelt ein.",
     "Bitte Blätter nicht umbenennen, keine Zellen verbinden, keine Formeln verwenden.",
 ]
-
-
-class WorkbookError(ValueError):
-    """A workbook that cannot be read at all (not Excel, no data sheet)."""
 
 
 def _columns(res: Resource) -> list[str]:
@@ -97,12 +94,9 @@ def write_template(path: str | Path) -> Path:
                 dv.add(f"{get_column_letter(col)}2:{get_column_letter(col)}{MAX_ROWS + 1}")
         ws.freeze_panes = "A2"
     lists.sheet_state = "hidden"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    wb.save(tmp)
-    os.replace(tmp, path)
-    return path
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return atomic_write(path, buffer.getvalue())
 
 
 @dataclass

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from haefen_analysis import config
+from haefen_analysis.errors import ReportConfigError
 
 #: The committed config (reports/ itself is generated; this file and its README are not).
 DEFAULT_CONFIG = config.PROJECT_DIR / "reports" / "reports.toml"
@@ -21,10 +22,6 @@ VALUE_SOURCES = ("laender", "declared_members")
 
 _TOP_KEYS = {"notebooks_dir", "public", "kinds"}
 _KIND_KEYS = {"title", "notebook", "parameter", "values", "sets", "in_all"}
-
-
-class ReportConfigError(ValueError):
-    """The report config breaks a rule; the message names the file and the key."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ from pptx.util import Emu, Inches, Pt
 from haefen_analysis import analysis, datasets, report
 from haefen_analysis.catalogue.labels import DEFINITIONS, LABELS
 from haefen_analysis.catalogue.schema import catalogue
+from haefen_analysis.common import dates
 from haefen_analysis.common.files import atomic_write
+from haefen_analysis.common.sources import distinct_sources
 from haefen_analysis.figures import theme
 from haefen_analysis.ingest import codes
 from haefen_analysis.publish import runner
@@ -96,11 +98,8 @@ def default_path(target: Scope, base: Path | None = None) -> Path:
 
 
 def as_of_text(as_of: str) -> str:
-    """German text of a catalogue "as_of" ("2026-11-22" -> "22.11.2026", "2025" -> "2025")."""
-    if not as_of:
-        return "unbekannt"
-    precision = {10: "day", 7: "month"}.get(len(as_of), "year")
-    return analysis.date_label(pd.Timestamp(as_of), precision)
+    """German text of a catalogue "as_of" ("2026-11-22" -> "22.11.2026"), "unbekannt" if none."""
+    return dates.german_iso(as_of) or "unbekannt"
 
 
 def _crediting_label(value: object) -> str:
@@ -162,26 +161,20 @@ def _in_scope(frame: pd.DataFrame, column: str, target: Scope) -> pd.DataFrame:
     return frame if target.is_germany else frame[frame[column] == target.code]
 
 
-def _distinct(frame: pd.DataFrame) -> list[str]:
-    parts = frame["source"].dropna().astype(str).str.split(" ; ")
-    return list(dict.fromkeys(p.strip() for ps in parts for p in ps if p.strip()))
-
-
 def sources(
     tables: dict[str, pd.DataFrame], table: pd.DataFrame, target: Scope
 ) -> dict[str, list[str]]:
-    """Distinct sources (split on " ; ") of the rows behind the deck's numbers, by table: the
-    scope's rows, the population table and the GWK rows of the key year used."""
+    """Distinct sources of the rows behind the deck's numbers, by table: the scope's rows, the
+    population table and the GWK rows of the key year used."""
     out = {
-        name: _distinct(_in_scope(tables[name], col, target))
+        name: distinct_sources(_in_scope(tables[name], col, target)["source"])
         for name, col in SCOPED_SOURCES.items()
     }
-    out["population"] = _distinct(tables["population"])
+    out["population"] = distinct_sources(tables["population"]["source"])
     keys = tables["quota_keys"]
     key_year = table.attrs["key_attrs"]["key_year"]
-    out["koenigsteiner_schluessel"] = _distinct(
-        keys[(keys["key_type"] == "gwk") & (keys["year"] == key_year)]
-    )
+    gwk = keys[(keys["key_type"] == "gwk") & (keys["year"] == key_year)]
+    out["koenigsteiner_schluessel"] = distinct_sources(gwk["source"])
     return out
 
 

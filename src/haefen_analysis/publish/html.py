@@ -39,10 +39,6 @@ _MATHJAX_CDN = re.compile(
 )
 
 
-class ExportError(RuntimeError):
-    """An output that cannot be written as promised (remote resources, no browser for PDF)."""
-
-
 @cache
 def _exporter() -> Any:
     """One exporter per process: the first export loads templates (~0.3 s), later ones ~0.04 s."""

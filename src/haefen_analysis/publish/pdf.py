@@ -8,7 +8,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from haefen_analysis.publish.html import ExportError
+from haefen_analysis.common.files import atomic_write
+from haefen_analysis.errors import ExportError
 
 #: Chromium flags: no sandbox (root in containers), no network chatter, a throw-away profile.
 CHROMIUM_FLAGS = (
@@ -36,16 +37,12 @@ def chromium() -> str:
 def write_pdf(html_path: Path, pdf_path: Path, timeout: float = 120) -> Path:
     """Print ``html_path`` to ``pdf_path`` with headless Chromium (keeps plotly figures)."""
     browser = chromium()
-    with tempfile.TemporaryDirectory(prefix="haefen-chromium-") as profile:
-        tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
-        cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
-        cmd += [f"--print-to-pdf={tmp}", html_path.resolve().as_uri()]
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-            if done.returncode != 0 or not tmp.exists() or tmp.stat().st_size == 0:
-                tail = (done.stderr or "").strip().splitlines()[-1:] or ["keine Ausgabe"]
-                raise ExportError(f"Chromium-PDF fehlgeschlagen ({done.returncode}): {tail[0]}")
-            os.replace(tmp, pdf_path)
-        finally:
-            tmp.unlink(missing_ok=True)
-    return pdf_path
+    with tempfile.TemporaryDirectory(prefix="haefen-chromium-") as folder:
+        printed = Path(folder) / "print.pdf"  # Chromium writes it; the package writes the target
+        cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={Path(folder) / 'profile'}"]
+        cmd += [f"--print-to-pdf={printed}", html_path.resolve().as_uri()]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0 or not printed.exists() or printed.stat().st_size == 0:
+            tail = (done.stderr or "").strip().splitlines()[-1:] or ["keine Ausgabe"]
+            raise ExportError(f"Chromium-PDF fehlgeschlagen ({done.returncode}): {tail[0]}")
+        return atomic_write(pdf_path, printed.read_bytes())

@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 from haefen_analysis import config
 from haefen_analysis.common.files import atomic_write
+from haefen_analysis.errors import ParameterError
 from haefen_analysis.publish import html, pdf, portal
 from haefen_analysis.publish.config import Kind, ReportConfig
 
@@ -59,10 +60,6 @@ _TRUE = {"true", "1", "ja", "yes", "wahr", "on"}
 _FALSE = {"false", "0", "nein", "no", "falsch", "off"}
 _TYPE_LABELS = {bool: "Wahrheitswert", int: "ganze Zahl", float: "Zahl", str: "Text"}
 _UNTYPED = object()
-
-
-class ParameterError(ValueError):
-    """A parameter set the notebook would not accept; raised before any kernel starts."""
 
 
 def skip_iri_checker() -> None:

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from haefen_analysis import config
-from haefen_analysis.catalogue.schema import catalogue, short_source, split_sources
+from haefen_analysis.catalogue.schema import catalogue
+from haefen_analysis.common.sources import distinct_sources, short_source
 from haefen_analysis.figures import theme
 
 #: Counts of minors shown as "< 3" in public reports (1 or 2 persons could identify someone).
@@ -76,10 +77,8 @@ def is_public() -> bool:
 
 def cite(*sources: object) -> None:
     """Record sources shown in the report (listed in the provenance block)."""
-    for text in sources:
-        for part in split_sources(text):
-            if part not in _state["sources"]:
-                _state["sources"].append(part)  # type: ignore[union-attr]
+    known = _state["sources"]
+    known += [s for s in distinct_sources(sources) if s not in known]  # type: ignore[operator]
 
 
 def show(fig: object, *sources: object) -> None:

@@ -7,6 +7,7 @@ import ipywidgets as widgets
 
 from haefen_analysis import analysis, datasets
 from haefen_analysis.catalogue.labels import LABELS
+from haefen_analysis.errors import ParameterError
 from haefen_analysis.figures import charts, maps
 from haefen_analysis.ingest import codes
 
@@ -27,7 +28,7 @@ class Explorer:
 
     def __init__(self, land: str = "SH", measure: str = MEASURES[0], year: int = 2020):
         if measure not in MEASURES:
-            raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
+            raise ParameterError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
         self.per_land = analysis.per_land_table(
             datasets.members(), datasets.pledges(), datasets.admissions(),
             datasets.population(), datasets.quota_keys(), datasets.land_rules(), year=year,

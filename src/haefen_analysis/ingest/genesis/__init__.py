@@ -14,13 +14,11 @@ is worse than no table.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
 import os
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +26,12 @@ from pathlib import Path
 import pandas as pd
 
 from haefen_analysis import config
+from haefen_analysis.common.files import write_parquet
+from haefen_analysis.common.text import decode
+from haefen_analysis.errors import EncodingError, GenesisError, GenesisFormatError
 from haefen_analysis.ingest import codes
+
+__all__ = ["GenesisError", "GenesisFormatError", "parse_genesis", "read_genesis", "variable_keys"]
 
 #: Bump when the parser's output changes, so stale cache files are not reused.
 PARSER_VERSION = "1"
@@ -63,24 +66,6 @@ _STAND = re.compile(r"Stand:\s*(.+)")
 _SIGNED_MEASURE = re.compile(r"saldo|veränderung|differenz|überschuss|zu- und abnahme", re.I)
 _COUNT_UNITS = {"anzahl", "personen", "anz."}
 _SEX_CODES = {"männlich": "GESM", "weiblich": "GESW"}
-
-
-class GenesisError(ValueError):
-    """Any problem reading an official statistics file."""
-
-
-class GenesisFormatError(GenesisError):
-    """The file is not a GENESIS / Regionalstatistik download the reader understands.
-
-    ``path`` and ``line`` (1-based, may be ``None``) say where; the message says what and why.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], line: int | None, reason: str) -> None:
-        self.path = Path(path)
-        self.line = line
-        self.reason = reason
-        where = f"{self.path.name}, Zeile {line}" if line else self.path.name
-        super().__init__(f"{where}: {reason}")
 
 
 # --------------------------------------------------------------------------- public entry point
@@ -128,7 +113,7 @@ def read_genesis(
     df.attrs["sha256"] = digest
     if cache:
         try:
-            _write_atomic(df, cache_file)
+            write_parquet(df, cache_file)
         except OSError as exc:  # a read-only data folder must not stop the analysis
             warnings.warn(
                 f"Cache nicht geschrieben ({exc}); Ergebnis ist trotzdem gültig", stacklevel=2
@@ -159,40 +144,17 @@ def parse_genesis(
     return df
 
 
-def _write_atomic(df: pd.DataFrame, target: Path) -> None:
-    """Write next to the target and rename, so a crash never leaves half a cache file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 # --------------------------------------------------------------------------- bytes to text
 
 
 def _decode(raw: bytes, path: str | os.PathLike[str]) -> tuple[str, str]:
-    """UTF-8 with BOM, UTF-8, else cp1252 (what Excel on Windows writes); say which."""
+    """Text and encoding (``common.text.decode``); an empty file is an error of its own."""
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         raise GenesisFormatError(path, None, "Datei ist leer")
-    if b"\x00" in raw[:4096]:
-        raise GenesisFormatError(
-            path, 1, "Binär- oder UTF-16-Datei (z. B. Excel): bitte die CSV-Datei von GENESIS laden"
-        )
-    if raw.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8-sig", raw[len(codecs.BOM_UTF8) :])]
-    else:
-        candidates = [("utf-8", raw), ("cp1252", raw)]
-    for encoding, body in candidates:
-        try:
-            return body.decode("utf-8" if encoding == "utf-8-sig" else encoding), encoding
-        except UnicodeDecodeError as exc:
-            bad_at = exc.start
-    line = raw.count(b"\n", 0, bad_at) + 1
-    raise GenesisFormatError(path, line, "Zeichenkodierung weder UTF-8 noch cp1252")
+    try:
+        return decode(raw, path)
+    except EncodingError as exc:
+        raise GenesisFormatError(path, exc.line, exc.reason) from None
 
 
 # --------------------------------------------------------------------------- numbers

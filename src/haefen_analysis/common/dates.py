@@ -1,0 +1,48 @@
+"""German dates at their precision: "11.07.2019" (day), "07/2019" (month), "2019" (year).
+
+A source saying "Juli 2019" must never be shown as "01.07.2019": every date shown goes
+through ``german`` with its precision.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: strftime format per precision (day / month / year).
+FORMATS = {"day": "%d.%m.%Y", "month": "%m/%Y", "year": "%Y"}
+#: Precision of an ISO partial date by its length: "2019", "2019-07", "2019-07-11".
+PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
+
+
+def german(value: object, precision: object = "day") -> str:
+    """German text of a date at its precision; "" when the date is unknown."""
+    if value is None or pd.isna(value):
+        return ""
+    return pd.Timestamp(value).strftime(FORMATS.get(str(precision), FORMATS["year"]))
+
+
+def german_iso(text: str) -> str:
+    """German text of an ISO partial date ("2026-11-22" → "22.11.2026", "2025" → "2025")."""
+    if not text:
+        return ""
+    return german(pd.Timestamp(text), PRECISION_BY_LENGTH.get(len(text), "year"))
+
+
+def german_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The frame with each date column replaced by its German text, at the precision held in
+    ``<column>_precision``."""
+    out = frame.copy()
+    for col in columns:
+        pairs = zip(frame[col], frame[f"{col}_precision"], strict=True)
+        out[col] = [german(v, p) for v, p in pairs]
+    return out
+
+
+def period_end(value: object, precision: object) -> pd.Timestamp:
+    """Last day of the period a date names ("07/2019" → 31.07.2019, a day → itself)."""
+    start = pd.Timestamp(value)
+    if precision == "month":
+        return start + pd.offsets.MonthEnd(0)
+    if precision == "day":
+        return start
+    return start + pd.offsets.YearEnd(0)

@@ -1,0 +1,42 @@
+"""One base class: every error the package raises on purpose is a HaefenError and keeps the
+built-in base callers catch."""
+
+from __future__ import annotations
+
+import inspect
+
+from haefen_analysis import errors
+
+BUILTIN = (ValueError, LookupError, RuntimeError, OSError)
+
+
+def test_every_domain_error_is_a_haefen_error_with_a_builtin_base():
+    classes = [
+        c for _, c in inspect.getmembers(errors, inspect.isclass) if c.__module__ == errors.__name__
+    ]
+    assert len(classes) >= 20
+    for cls in classes:
+        assert issubclass(cls, errors.HaefenError), cls
+        if cls is not errors.HaefenError:
+            assert issubclass(cls, BUILTIN), cls
+
+
+def test_no_module_defines_its_own_error_classes():
+    import ast
+
+    from haefen_analysis import config
+
+    for path in config.PACKAGE_DIR.rglob("*.py"):
+        if path.name == "errors.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Error"):
+                raise AssertionError(f"{path}: class {node.name} belongs in errors.py")
+
+
+def test_messages_keep_their_text():
+    assert str(errors.UnknownTableError("unbekannte Tabelle 'x'")) == "unbekannte Tabelle 'x'"
+    err = errors.GenesisFormatError("/tmp/a.csv", 3, "kaputt")
+    assert (str(err), err.line) == ("a.csv, Zeile 3: kaputt", 3)
+    assert isinstance(errors.TableNotFoundError("x"), FileNotFoundError)
