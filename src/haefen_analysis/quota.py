@@ -7,7 +7,6 @@ from haefen_analysis.analysis.keys import (
     RULES,
     easy_key_statements,
     easy_key_years,
-    key_caption,
     key_shares,
 )
 from haefen_analysis.analysis.land_keys import (
@@ -29,7 +28,8 @@ from haefen_analysis.analysis.scenario import (
     allocate_to_members,
     crediting_scenarios,
 )
-from haefen_analysis.catalogue.labels import DEFINITIONS, LABELS
+from haefen_analysis.catalogue.labels import DEFINITIONS, key_caption
+from haefen_analysis.catalogue.labels import DERIVED as LABELS
 from haefen_analysis.errors import KeyNotFoundError, QuotaDataError, UnknownLandKeyError
 
 __all__ = [

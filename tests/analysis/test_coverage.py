@@ -18,4 +18,4 @@ def test_every_land_outside_tolerance_is_explained():
     cov = member_coverage()
     off = cov[(cov["difference"].abs() > TOLERANCE * cov["published"]).fillna(True)]
     assert len(off) > 0  # the 2019 counts are old: there is something to explain
-    assert (off["explanation"].str.len() > 0).all(), off[["name", "explanation"]]
+    assert (off["explanation"].str.len() > 0).all(), off[["land_name", "explanation"]]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from haefen_analysis.analysis import per_land
-from haefen_analysis.catalogue.labels import DEFINITIONS, LABELS
+from haefen_analysis.catalogue.labels import DEFINITIONS, DERIVED
 from haefen_analysis.ingest import codes
 
 LAENDER = [f"{i:02d}" for i in range(1, 17)]
@@ -99,7 +99,7 @@ def test_per_land_table_by_hand(frames) -> None:
     expected_crediting = {**dict.fromkeys(t.index, "unknown"), "01": "yes", "05": "no"}
     assert t["crediting"].to_dict() == expected_crediting
     assert t["member_population_share"].isna().all()
-    assert set(t.columns) <= set(LABELS)
+    assert set(t.columns) <= set(DERIVED)
 
 
 def test_member_population_share(frames) -> None:
@@ -112,8 +112,8 @@ def test_member_population_share(frames) -> None:
 
 
 def test_definitions_have_labels() -> None:
-    assert set(DEFINITIONS) <= set(LABELS)
-    assert all(label for label in LABELS.values())
+    assert set(DEFINITIONS) <= set(DERIVED)
+    assert all(label for label in DERIVED.values())
 
 
 def test_runs_on_the_curated_data() -> None:

@@ -107,12 +107,7 @@ def test_member_map_points_areas_hover_and_attribution():
     markers = [t for t in fig.data if t.mode == "markers"]
     assert sum(len(t.x) for t in markers) == 4
     legend = {t.name for t in markers}
-    assert legend == {
-        "Bündnis-Mitglied",
-        "Sicherer Hafen (erklärt)",
-        "Erklärung widerrufen",
-        "Antrag offen",
-    }
+    assert legend == {"Bündnis-Mitglied", "erklärt", "Erklärung aufgehoben", "Antrag offen"}
     filled = [t for t in fig.data if t.hoveron == "fills"]
     assert len(filled) == 2  # Hamburg and Region Hannover as areas
     assert "<b>Hamburg</b>" in filled[0].text or "<b>Hamburg</b>" in filled[1].text

@@ -18,7 +18,7 @@ PLEDGE = {  # German headers as in the template, values as a city types them
     "Kategorie": "Unbegleitete Minderjährige (UMF)",
     "Plätze": 6,
     "Angabe": "genau",
-    "Anrechnung": "ohne Anrechnung",
+    "Anrechnung": "nicht angerechnet",
     "Beschreibung": "6 Plätze für UMF",
     "Quelle": "https://example.org/kiel-2024",
 }

@@ -11,8 +11,8 @@ from pptx import Presentation
 from pptx.util import Emu
 from typer.testing import CliRunner
 
-from haefen_analysis import analysis, config, datasets, report
-from haefen_analysis.catalogue.labels import LABELS
+from haefen_analysis import analysis, config, report
+from haefen_analysis.catalogue import labels
 from haefen_analysis.cli.deck import app
 from haefen_analysis.ingest import codes
 from haefen_analysis.publish.deck import build_deck
@@ -52,15 +52,7 @@ def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def per_land():
-    return analysis.per_land_table(
-        datasets.members(),
-        datasets.pledges(),
-        datasets.admissions(),
-        datasets.population(),
-        datasets.quota_keys(),
-        datasets.land_rules(),
-        year=2020,
-    )
+    return analysis.per_land.table(2020)
 
 
 @pytest.mark.parametrize("which", ["SH", "DE"])
@@ -100,20 +92,20 @@ def test_sh_key_numbers_match_per_land_table(decks: dict[str, Path], per_land) -
     prs = Presentation(decks["SH"])
     rows = _key_rows(prs.slides[1])
     sh = per_land.loc[codes.land_code("SH")]
-    labels = LABELS
-    assert rows[labels["members"]] == report.number(sh["members"])
-    assert rows[labels["buendnis_members"]] == report.number(sh["buendnis_members"])
+    title = labels.title
+    assert rows[title("members")] == report.number(sh["members"])
+    assert rows[title("buendnis_members")] == report.number(sh["buendnis_members"])
     rank = int(
         per_land.drop(index="DE")["members_per_million"].rank(ascending=False, method="min")["01"]
     )
-    assert rows[labels["members_per_million"]] == (
+    assert rows[title("members_per_million")] == (
         f"{report.number(sh['members_per_million'], 2)} (Rang {rank} von 16)"
     )
-    assert rows[labels["pledged_places"]].startswith(report.number(sh["pledged_places"]))
-    assert rows[labels["admissions"]].startswith(report.number(sh["admissions"]))
-    assert rows[labels["key_share_percent"]] == report.number(sh["key_share_percent"], 5)
-    crediting = report.value_labels()["crediting"][sh["crediting"]]
-    assert rows[labels["crediting"]] == crediting
+    assert rows[title("pledged_places")].startswith(report.number(sh["pledged_places"]))
+    assert rows[title("admissions")].startswith(report.number(sh["admissions"]))
+    assert rows[title("key_share_percent")] == report.number(sh["key_share_percent"], 5)
+    crediting = labels.value_label("crediting", sh["crediting"], "land_rules")
+    assert rows[title("crediting")] == crediting
     # the comparison slide names the highlighted Land with its rank
     assert "Schleswig-Holstein (hervorgehoben): " in _texts(prs.slides[3])
 
@@ -121,9 +113,9 @@ def test_sh_key_numbers_match_per_land_table(decks: dict[str, Path], per_land) -
 def test_germany_key_numbers(decks: dict[str, Path], per_land) -> None:
     rows = _key_rows(Presentation(decks["DE"]).slides[1])
     de = per_land.loc[codes.GERMANY]
-    assert rows[LABELS["members"]] == report.number(de["members"])
-    assert "Rang" not in rows[LABELS["members_per_million"]]
-    assert "Schleswig-Holstein" in rows[LABELS["crediting"]]  # the Land that credits
+    assert rows[labels.title("members")] == report.number(de["members"])
+    assert "Rang" not in rows[labels.title("members_per_million")]
+    assert "Schleswig-Holstein" in rows[labels.title("crediting")]  # the Land that credits
 
 
 def test_unknown_land_fails_before_writing(tmp_path: Path, monkeypatch) -> None:

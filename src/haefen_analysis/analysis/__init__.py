@@ -1,38 +1,41 @@
 """Analysis by job: Königsteiner keys, Land keys, apportionment, scenarios, the per-Land table,
 members, coverage and regional statistics. Functions return codes; labels are added where
-the result is shown.
+the result is shown (``catalogue.labels``).
 
-The names re-exported here are the ones notebooks and the README's tour use.
+The names re-exported here are the ones notebooks and the README's tour use; the one-call
+entry points are ``per_land.table(year)``, ``map_layers(land)`` and ``rank(table, column,
+land)``.
 """
 
+from haefen_analysis.analysis import per_land
 from haefen_analysis.analysis.members import (
-    KREIS_COLOURS,
+    MapLayers,
     Profile,
-    demand_labels,
+    demand_rows,
     demand_summary,
-    kreis_classes,
-    map_inputs,
+    map_layers,
     member_points,
     member_profile,
     members_over_time,
     members_per_kreis,
 )
-from haefen_analysis.analysis.per_land import cumulative_offer, per_land_table
+from haefen_analysis.analysis.per_land import cumulative_offer, per_land_table, rank
 from haefen_analysis.analysis.scenario import Scenario, allocation_scenario
 
 __all__ = [
-    "KREIS_COLOURS",
+    "MapLayers",
     "Profile",
     "Scenario",
     "allocation_scenario",
     "cumulative_offer",
-    "demand_labels",
+    "demand_rows",
     "demand_summary",
-    "kreis_classes",
-    "map_inputs",
+    "map_layers",
     "member_points",
     "member_profile",
     "members_over_time",
     "members_per_kreis",
+    "per_land",
     "per_land_table",
+    "rank",
 ]

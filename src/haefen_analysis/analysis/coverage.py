@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from haefen_analysis import datasets
+from haefen_analysis.analysis.members import DECLARED
 from haefen_analysis.catalogue.schema import catalogue
 from haefen_analysis.common import dates
 from haefen_analysis.ingest import codes
@@ -31,6 +32,18 @@ def data_summary(data_dir: str | Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: The columns of ``member_coverage`` a reader sees (the CLI and the overview report).
+SHOWN_COLUMNS = (
+    "land_name",
+    "in_data",
+    "dated",
+    "published",
+    "published_as_of",
+    "difference",
+    "explanation",
+)
+
+
 def member_coverage(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Per Land: members in the data vs the latest published count, and how many are dated.
 
@@ -39,7 +52,7 @@ def member_coverage(data_dir: str | Path | None = None) -> pd.DataFrame:
     ``dated`` counts decision dates of at least month precision (the registry's target).
     """
     mem = datasets.members(data_dir)
-    declared = mem[mem["status"].isin(["declared", "revoked"])]
+    declared = mem[mem["status"].isin(DECLARED)]
     counts = datasets.counts_over_time(data_dir)
     published = (
         counts[(counts["metric"] == "sichere_haefen") & (counts["scope"] != codes.GERMANY)]
@@ -57,7 +70,7 @@ def member_coverage(data_dir: str | Path | None = None) -> pd.DataFrame:
         rows.append(
             {
                 "land": land.ags,
-                "name": land.name,
+                "land_name": land.name,
                 "in_data": len(here),
                 "dated": int(dated),
                 "published": pd.NA if pub is None else int(pub["value"]),

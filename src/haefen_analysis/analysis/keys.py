@@ -24,11 +24,8 @@ from haefen_analysis import datasets
 from haefen_analysis.common.frames import require_columns
 from haefen_analysis.errors import KeyNotFoundError, ParameterError, QuotaDataError
 
-#: Key-selection rules accepted by ``key_shares``.
-RULES = {
-    "gwk": "GWK-Schlüssel für das Jahr",
-    "easy": "von EASY im Jahr angewandter Schlüssel",
-}
+#: Key-selection rules accepted by ``key_shares`` (their captions: ``catalogue.labels``).
+RULES = ("gwk", "easy")
 DEFAULT_RULE = "easy"
 
 #: EASY applies the previous year's GWK key unless a source says otherwise. Sources: BAMF quota
@@ -169,7 +166,7 @@ def key_shares(
     default) and source, so a caption can say which key was used.
     """
     if rule not in RULES:
-        raise ParameterError(f"rule {rule!r} unknown; use one of {sorted(RULES)}")
+        raise ParameterError(f"rule {rule!r} unknown; use one of {', '.join(RULES)}")
     rows = _key_rows(keys)
     gwk = _gwk_keys(rows)
     key_year, basis, source = int(year), "gwk", ""
@@ -198,9 +195,3 @@ def key_shares(
         )
     shares.attrs = dict(rule=rule, year=int(year), key_year=key_year, basis=basis, source=source)
     return shares
-
-
-def key_caption(shares: pd.Series) -> str:
-    """German caption for a ``key_shares`` result, e.g. for a figure subtitle."""
-    a = shares.attrs
-    return f"Königsteiner Schlüssel {a['key_year']} ({RULES[a['rule']]} {a['year']})"

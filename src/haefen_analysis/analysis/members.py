@@ -1,7 +1,7 @@
 """Members: over time, as points and areas for maps, per Kreis, one member's profile, demands.
 
-Each function takes the loaders' tables (or loads them) and returns a tidy frame; figures and
-notebooks only display what these return.
+Each function takes the loaders' tables (or loads them) and returns a tidy frame of codes;
+figures and notebooks display what these return, with the words of ``catalogue.labels``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 from haefen_analysis import datasets
-from haefen_analysis.common import dates
 from haefen_analysis.ingest import codes
 
 #: Statuses that count as "is (or was) a Sicherer Hafen".
@@ -21,24 +20,21 @@ MONTHS = ("day", "month")
 
 
 def members_over_time(members: pd.DataFrame) -> pd.DataFrame:
-    """Cumulative counts per month: Sichere Häfen by decision date (month precision or
-    better), by earliest dated evidence where the decision date is unknown, and Bündnis
-    members by joining date. Rows without any usable date are counted in ``attrs``."""
+    """Cumulative counts per month (columns month, count, series): Sichere Häfen by decision
+    date of month precision or better (series "by_decision"), by the earliest dated evidence
+    where the decision date is unknown ("by_evidence"), and Bündnis members by joining date
+    ("buendnis_joined"). Rows without any usable date are counted in ``attrs``."""
     m = members[members["status"].isin(DECLARED)]
     by_decision = m["declared_on"].where(m["declared_on_precision"].isin(MONTHS))
     evidence = by_decision.fillna(m["listed_by"].where(m["listed_by_precision"].isin(MONTHS)))
     joined = m["buendnis_since"].where(m["buendnis_since_precision"].isin(MONTHS))
-    series = {
-        "Sichere Häfen (Beschlussdatum bekannt)": by_decision,
-        "Sichere Häfen (Beschluss oder frühester Beleg)": evidence,
-        "Bündnis-Mitglieder (Beitrittsdatum bekannt)": joined,
-    }
+    series = {"by_decision": by_decision, "by_evidence": evidence, "buendnis_joined": joined}
     frames = []
-    for label, when in series.items():
+    for code, when in series.items():
         monthly = when.dropna().dt.to_period("M").value_counts().sort_index().cumsum()
         frames.append(
             pd.DataFrame({"month": monthly.index.to_timestamp(), "count": monthly.values}).assign(
-                series=label
+                series=code
             )
         )
     out = pd.concat(frames, ignore_index=True)
@@ -48,8 +44,10 @@ def members_over_time(members: pd.DataFrame) -> pd.DataFrame:
 
 
 def member_points(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """One row per member for the member map: location, status, pledged places, admissions,
-    decision date label and source. Members that could not be located have no lat/lon."""
+    """One row per member (every column of ``datasets.members``) with its location (lat, lon,
+    kreis_ags, geometry_level, match, geonameid, note), pledged places and admissions (arrived)
+    and ``size_value`` (the pledged places, for the marker size). Members that could not be
+    located have no lat/lon."""
     import warnings
 
     from haefen_analysis.datasets import geo
@@ -72,28 +70,63 @@ def member_points(data_dir: str | Path | None = None) -> pd.DataFrame:
     out["pledged"] = out["member_id"].map(pledged).astype("Int64")
     out["admitted"] = out["member_id"].map(admitted).astype("Int64")
     out["size_value"] = out["pledged"]
-    out["declared_label"] = dates.german_columns(out, "declared_on")["declared_on"]
     return out
 
 
-def map_inputs(points: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Split member points into what ``figures.maps.member_map`` draws: points (towns) and
-    areas (members that are Kreise or Länder, keyed by their AGS)."""
-    towns = points[(points["geometry_level"] == "point") & points["lat"].notna()]
-    towns = towns.assign(declared_on=towns["declared_label"])
-    kreise = points[points["geometry_level"] == "kreis"].dropna(subset=["kreis_ags"])
-    laender = points[points["geometry_level"] == "land"]
-    area_cols = ["name", "status", "buendnis_member", "size_value", "source"]
-    return {
-        "points": towns,
-        "kreis_areas": kreise.assign(ags=kreise["kreis_ags"])[["ags", *area_cols]],
-        "land_areas": laender.assign(ags=laender["land"])[["ags", *area_cols]],
-    }
+@dataclass(frozen=True)
+class MapLayers:
+    """What the member map of a scope (Germany or one Land) draws, and what it cannot."""
+
+    land: str | None  # AGS of the Land, None for Germany
+    members: pd.DataFrame  # every member of the scope (``member_points`` rows)
+    points: pd.DataFrame  # towns with a location
+    kreis_areas: pd.DataFrame  # members that are Kreise (or regions), keyed by ``ags``
+    land_areas: pd.DataFrame  # members that are Länder, keyed by ``ags``
+    unplaced: pd.DataFrame  # members of the scope the map cannot show (not located)
+
+    @property
+    def areas(self) -> pd.DataFrame:
+        """Members drawn as areas (Länder and Kreise)."""
+        return pd.concat([self.land_areas, self.kreis_areas], ignore_index=True)
+
+
+AREA_COLUMNS = ("name", "status", "buendnis_member", "size_value", "source")
+
+
+def map_layers(
+    land: str | None = None,
+    *,
+    member_id: str | None = None,
+    points: pd.DataFrame | None = None,
+    data_dir: str | Path | None = None,
+) -> MapLayers:
+    """The member map's layers for Germany (``land=None``) or one Land (any spelling), or for
+    one member of it (``member_id``). ``points`` reuses ``member_points()`` already loaded."""
+    code = None if land is None else codes.land_code(land)
+    scope = member_points(data_dir) if points is None else points
+    if code is not None:
+        scope = scope[scope["land"] == code]
+    if member_id is not None:
+        scope = scope[scope["member_id"] == member_id]
+    level = scope["geometry_level"]
+    towns = scope[(level == "point") & scope["lat"].notna()]
+    kreise = scope[(level == "kreis") & scope["kreis_ags"].notna()]
+    laender = scope[level == "land"]
+    drawn = set(towns.index) | set(kreise.index) | set(laender.index)
+    return MapLayers(
+        land=code,
+        members=scope,
+        points=towns,
+        kreis_areas=kreise.assign(ags=kreise["kreis_ags"])[["ags", *AREA_COLUMNS]],
+        land_areas=laender.assign(ags=laender["land"])[["ags", *AREA_COLUMNS]],
+        unplaced=scope[~scope.index.isin(drawn)],
+    )
 
 
 def members_per_kreis(points: pd.DataFrame, land: str | None = None) -> pd.Series:
-    """Per Kreis (5-digit AGS): 2 = the Kreis itself is a Sicherer Hafen, 1 = a town in it
-    is, 0 = none in the data (only declared members count)."""
+    """Per Kreis (5-digit AGS), a class code: 2 = the Kreis itself is a Sicherer Hafen, 1 = a
+    town in it is, 0 = none in the data (only declared members count). ``points`` are
+    ``member_points`` rows; ``land`` (any spelling) keeps the Kreise of one Land."""
     from haefen_analysis.datasets import geo
 
     kreise = geo.kreise()
@@ -103,22 +136,7 @@ def members_per_kreis(points: pd.DataFrame, land: str | None = None) -> pd.Serie
     towns = set(p.loc[p["geometry_level"] == "point", "kreis_ags"].dropna())
     own = set(p.loc[p["geometry_level"].isin(["kreis", "land"]), "kreis_ags"].dropna())
     value = [2 if a in own else 1 if a in towns else 0 for a in kreise["ags"]]
-    return pd.Series(value, index=kreise["ags"].to_numpy(), name="status")
-
-
-KREIS_CLASSES = {
-    0: "kein Sicherer Hafen in den Daten",
-    1: "Stadt/Gemeinde im Kreis",
-    2: "Kreis selbst",
-}
-#: Light to dark with membership, so the map also reads in black and white.
-KREIS_COLOURS = dict(zip(KREIS_CLASSES.values(), ["#f2f2f2", "#56B4E9", "#0072B2"], strict=True))
-
-
-def kreis_classes(points: pd.DataFrame, land: str | None = None) -> pd.Series:
-    """``members_per_kreis`` as ordered German categories (for ``maps.kreise_choropleth``)."""
-    values = members_per_kreis(points, land).map(KREIS_CLASSES)
-    return values.astype(pd.CategoricalDtype(list(KREIS_CLASSES.values()), ordered=True))
+    return pd.Series(value, index=kreise["ags"].to_numpy(), name="kreis_class")
 
 
 @dataclass
@@ -162,34 +180,24 @@ def member_profile(member_id: str, data_dir: str | Path | None = None) -> Profil
     )
 
 
-def _demand_titles(data_dir: str | Path | None = None) -> dict[str, str]:
-    from haefen_analysis.catalogue.schema import resource
-
-    return resource("demands", Path(data_dir) if data_dir else None).field("demand").enum_labels
-
-
 def demand_summary(demands: pd.DataFrame) -> pd.DataFrame:
-    """Per demand: how many members decided / fulfilled it (ja / nein / unbekannt)."""
-    rows = {}
+    """Per demand (code): how many members decided it and fulfilled it, by yes / no / unknown
+    (columns ``decided_yes`` … ``fulfilled_unknown``)."""
+    rows = []
     for demand, part in demands.groupby("demand", observed=True):
-        counts = {}
-        for col, label in (("decided", "beschlossen"), ("fulfilled", "umgesetzt")):
-            vc = part[col].value_counts()
-            for value, text in (("yes", "ja"), ("no", "nein"), ("unknown", "unbekannt")):
-                counts[f"{label}: {text}"] = int(vc.get(value, 0))
-        rows[_demand_titles()[demand]] = counts
-    return pd.DataFrame.from_dict(rows, orient="index")
+        row: dict[str, object] = {"demand": demand}
+        for col in ("decided", "fulfilled"):
+            counts = part[col].value_counts()
+            for value in ("yes", "no", "unknown"):
+                row[f"{col}_{value}"] = int(counts.get(value, 0))
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
-def demand_labels(demands: pd.DataFrame) -> pd.DataFrame:
-    """One member's eight demands with German labels (ja / nein / unbekannt) and sources."""
-    yes_no = {"yes": "ja", "no": "nein", "unknown": "unbekannt"}
-    titles = _demand_titles()
-    return pd.DataFrame(
-        {
-            "Forderung": demands["demand"].map(titles),
-            "beschlossen": demands["decided"].astype(str).map(yes_no),
-            "umgesetzt": demands["fulfilled"].astype(str).map(yes_no),
-            "Quelle": demands["source"].where(demands["decided"].astype(str) != "unknown", ""),
-        }
-    )
+def demand_rows(demands: pd.DataFrame) -> pd.DataFrame:
+    """One member's demands (demand, decided, fulfilled, source); the source only where the
+    decision is known (an unknown decision has nothing to cite)."""
+    known = demands["decided"].astype(str) != "unknown"
+    out = demands[["demand", "decided", "fulfilled", "source"]].copy()
+    out["source"] = out["source"].where(known)
+    return out.reset_index(drop=True)

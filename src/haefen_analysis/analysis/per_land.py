@@ -7,9 +7,12 @@ unknown.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-from haefen_analysis.analysis.keys import DEFAULT_RULE, key_caption, key_shares
+from haefen_analysis import datasets
+from haefen_analysis.analysis.keys import DEFAULT_RULE, key_shares
 from haefen_analysis.common.frames import require_columns
 from haefen_analysis.errors import KeyNotFoundError, QuotaDataError
 from haefen_analysis.ingest import codes
@@ -124,13 +127,14 @@ def per_land_table(
     admission_metrics: tuple[str, ...] = ADMITTED_METRICS,
     statements: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per Land (AGS index, "01".."16") plus Germany ("DE"); definitions in DEFINITIONS.
+    """One row per Land (AGS index, "01".."16") plus Germany ("DE"); the columns' German titles
+    and definitions are ``catalogue.labels.DERIVED`` and ``DEFINITIONS``.
 
     ``year`` and ``rule`` choose the Königsteiner Schlüssel (``key_shares``);
     ``population_date`` the population Stichtag (default: the latest in ``population``).
     ``member_population`` (population per member_id) is not in the data yet: without it
     ``member_population_share`` is <NA> (and so where a declared municipal member lacks it).
-    German headers: ``table.rename(columns=LABELS)``.
+    ``attrs``: ``key_attrs`` (the key used, see ``key_shares``) and ``population_date``.
     """
     require_columns(
         members,
@@ -197,7 +201,34 @@ def per_land_table(
     require_columns(land_rules, ("land", "crediting"), "land_rules", error=QuotaDataError)
     crediting = land_rules.groupby("land")["crediting"].agg(_one_crediting)
     out["crediting"] = crediting.reindex(index).fillna("unknown").astype("string")
-    out.attrs = dict(
-        key=key_caption(shares), key_attrs=shares.attrs, population_date=pop.attrs["date"]
-    )
+    out.attrs = dict(key_attrs=shares.attrs, population_date=pop.attrs["date"])
     return out
+
+
+def table(
+    year: int,
+    *,
+    rule: str = DEFAULT_RULE,
+    data_dir: str | Path | None = None,
+    population_date: object | None = None,
+) -> pd.DataFrame:
+    """The per-Land table for ``year`` from the curated tables (loaded here): what the
+    notebooks, the explorer and the deck show. See ``per_land_table`` for the columns."""
+    return per_land_table(
+        datasets.members(data_dir),
+        datasets.pledges(data_dir),
+        datasets.admissions(data_dir),
+        datasets.population(data_dir),
+        datasets.quota_keys(data_dir),
+        datasets.land_rules(data_dir),
+        year=year,
+        rule=rule,
+        population_date=population_date,
+    )
+
+
+def rank(table: pd.DataFrame, column: str, land: str) -> int:
+    """Rank of a Land (any spelling) among the 16 by ``column`` of the per-Land table (1 =
+    highest; ties share the better rank)."""
+    laender = table.drop(index=codes.GERMANY)[column]
+    return int(laender.rank(ascending=False, method="min")[codes.land_code(land)])

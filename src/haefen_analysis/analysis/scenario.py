@@ -93,22 +93,28 @@ def crediting_scenarios(regular: pd.Series, special: pd.Series) -> pd.DataFrame:
     return out
 
 
+#: How the Land's persons are distributed among its members (captions: ``catalogue.labels``).
+WITHIN = ("pledges", "population")
+
+
 @dataclass
 class Scenario:
     """A what-if: ``persons`` admitted by the federation, distributed to the Länder by a key,
-    then inside ``land`` to its members (by their offers, capped, or by population)."""
+    then inside ``land`` to its members (by their offers, capped, or by population). The
+    caption is ``catalogue.labels.scenario_caption(scenario)``."""
 
-    laender: pd.DataFrame  # share_percent, quota, persons per Land (+ land_name)
-    members: pd.DataFrame  # name, weight, cap, persons, remaining capacity per member
+    persons: int
+    year: int
+    rule: str
+    land: str  # AGS
+    within: str  # one of WITHIN
+    key_year: int  # the GWK key year the rule resolved to
+    laender: pd.DataFrame  # land_name, share_percent, quota, persons per Land
+    members: pd.DataFrame  # per member (index: name): weight and cap columns, persons, …
     placed: int
     unplaced: int
     excluded: int
     crediting: pd.DataFrame  # "credited" vs "additional" for the Land
-    caption: str
-
-
-WITHIN = {"pledges": "nach zugesagten Plätzen (höchstens so viele wie angeboten)",
-          "population": "nach Einwohnerzahl (GeoNames)"}  # fmt: skip
 
 
 def allocation_scenario(
@@ -120,31 +126,42 @@ def allocation_scenario(
     data_dir: str | Path | None = None,
 ) -> Scenario:
     """Where would ``persons`` go? Königsteiner Schlüssel to the Länder (Hare–Niemeyer), then
-    to the members of ``land``. Crediting: the Land's share of the persons as regular intake vs
-    the same persons placed with its members – credited (SH practice) they replace regular
-    admissions, additional (NRW demand) they come on top."""
+    to the members of ``land``: by their pledged places, never more than offered (capped
+    Sainte-Laguë), or by population. Crediting: the Land's share of the persons as regular
+    intake vs the same persons placed with its members – credited (SH practice) they replace
+    regular admissions, additional (NRW demand) they come on top."""
     from haefen_analysis.datasets import geo
 
     if within not in WITHIN:
-        raise ParameterError(f"within must be one of {sorted(WITHIN)}, not {within!r}")
+        raise ParameterError(f"within must be one of {', '.join(WITHIN)}, not {within!r}")
     code = codes.land_code(land)
     shares = key_shares(datasets.quota_keys(data_dir), year, rule)
     laender = allocate_to_laender(int(persons), shares)
     laender.insert(0, "land_name", [codes.land_name(c) for c in laender.index])
     points = members.member_points(data_dir)
     mine = points[(points["land"] == code) & (points["status"] == "declared")].set_index("name")
+    land_persons = int(laender.loc[code, "persons"])
     if within == "pledges":
-        mine = mine.assign(places=mine["pledged"])
-        result = allocate_to_members(mine, int(laender.loc[code, "persons"]), "places", "places")
+        mine = mine.assign(pledged_places=mine["pledged"])
+        result = allocate_to_members(mine, land_persons, "pledged_places", "pledged_places")
     else:
         pop = geo.places().set_index("geonameid")["population"]
         mine = mine.assign(population=mine["geonameid"].map(pop).astype("Int64"))
-        result = allocate_to_members(mine, int(laender.loc[code, "persons"]), "population")
-    land_persons = pd.Series([int(laender.loc[code, "persons"])], index=[code])
-    crediting = crediting_scenarios(land_persons, pd.Series([result.placed], index=[code]))
-    caption = (
-        f"{int(persons):,} Personen nach dem Königsteiner Schlüssel {shares.attrs.get('key_year')} "
-        f"(Regel „{rule}“ für {year}); in {codes.land_name(code)} {WITHIN[within]}."
-    ).replace(",", ".")
-    return Scenario(laender, result.table, result.placed, result.unplaced, result.excluded,
-                    crediting, caption)  # fmt: skip
+        result = allocate_to_members(mine, land_persons, "population")
+    crediting = crediting_scenarios(
+        pd.Series([land_persons], index=[code]), pd.Series([result.placed], index=[code])
+    )
+    return Scenario(
+        persons=int(persons),
+        year=int(year),
+        rule=rule,
+        land=code,
+        within=within,
+        key_year=int(shares.attrs["key_year"]),
+        laender=laender,
+        members=result.table,
+        placed=result.placed,
+        unplaced=result.unplaced,
+        excluded=result.excluded,
+        crediting=crediting,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from haefen_analysis import config
-from haefen_analysis.catalogue.schema import Field, catalogue
+from haefen_analysis.catalogue.schema import Field, Resource, catalogue
 from haefen_analysis.common.files import atomic_write
 from haefen_analysis.errors import CatalogueError
 
@@ -32,10 +32,32 @@ def _constraints(f: Field) -> str:
     return "; ".join(parts)
 
 
+def _shared(resources: list[Resource]) -> list[str]:
+    """The shared fields (declared once in the package's ``fields``) and where they are used."""
+    used: dict[str, list[str]] = {}
+    for r in resources:
+        for f in r.fields:
+            if f.shared:
+                name = f"`{r.name}`" + (f" (as `{f.name}`)" if f.name != f.shared else "")
+                used.setdefault(f.shared, []).append(name)
+    lines = [
+        "### Shared fields",
+        "",
+        "Declared once under `fields` in `datapackage.json` and used by reference; a table may",
+        "change only the name, the description and `required`.",
+        "",
+        "| field | used by |",
+        "|---|---|",
+    ]
+    lines += [f"| `{name}` | {', '.join(tables)} |" for name, tables in used.items()]
+    return [*lines, ""]
+
+
 def render_docs(data_dir: Path | None = None) -> str:
     """Markdown documentation of every table, generated from the catalogue."""
-    lines = []
-    for r in catalogue(data_dir).values():
+    resources = list(catalogue(data_dir).values())
+    lines = _shared(resources)
+    for r in resources:
         lines += [
             f"### `{r.path}` – {r.title}",
             "",

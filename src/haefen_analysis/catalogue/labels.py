@@ -1,10 +1,24 @@
-"""German labels of what the reports show that is not a catalogue column: the derived columns
-of the analysis tables (keyed by column code) and their definitions."""
+"""German labels in one place, keyed by code: column titles and value labels of the catalogue
+(read from ``datapackage.json``), and the titles, value labels and definitions of the columns
+the analysis derives (which the catalogue does not hold). Analysis returns codes; whatever
+shows a table, a figure or a sentence asks here for the words.
+"""
 
 from __future__ import annotations
 
-#: German display labels for the column codes of this module's tables.
-LABELS: dict[str, str] = {
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from haefen_analysis.catalogue.schema import Resource, catalogue, resource
+from haefen_analysis.ingest.codes import land_name
+
+if TYPE_CHECKING:
+    from haefen_analysis.analysis.scenario import Scenario
+
+#: Titles of derived columns (the analysis tables), keyed by column code.
+DERIVED: dict[str, str] = {
     "land": "Land (AGS)",
     "land_name": "Land",
     "category": "Kategorie",
@@ -36,7 +50,60 @@ LABELS: dict[str, str] = {
     "weight": "Gewicht",
     "cap": "Angebotene Plätze",
     "remaining_capacity": "Freie Plätze",
-    "all": "alle Kategorien",
+    # analysis.coverage
+    "in_data": "in den Daten",
+    "dated": "mit Beschlussdatum (≥ Monat)",
+    "published": "zuletzt veröffentlicht",
+    "published_as_of": "Stand",
+    "published_source": "Quelle der Zählung",
+    "difference": "Differenz",
+    "explanation": "Erklärung",
+    "table": "Tabelle",
+    "title": "Titel",
+    "rows": "Zeilen",
+    "sources": "Quellen",
+    # analysis.members
+    "kreis_class": "Sicherer Hafen",
+    "series": "Reihe",
+    "month": "Monat",
+    "count": "Anzahl",
+    # analysis.members.demand_summary
+    "decided_yes": "beschlossen: ja",
+    "decided_no": "beschlossen: nein",
+    "decided_unknown": "beschlossen: unbekannt",
+    "fulfilled_yes": "umgesetzt: ja",
+    "fulfilled_no": "umgesetzt: nein",
+    "fulfilled_unknown": "umgesetzt: unbekannt",
+}
+
+#: Value labels of derived columns (codes the analysis returns), by column code.
+DERIVED_VALUES: dict[str, dict[str, str]] = {
+    # analysis.per_land.cumulative_offer: the all-categories rows
+    "category": {"all": "alle Kategorien"},
+    # analysis.members.members_over_time
+    "series": {
+        "by_decision": "Sichere Häfen (Beschlussdatum bekannt)",
+        "by_evidence": "Sichere Häfen (Beschluss oder frühester Beleg)",
+        "buendnis_joined": "Bündnis-Mitglieder (Beitrittsdatum bekannt)",
+    },
+    # analysis.members.members_per_kreis, in order: light to dark on the map
+    "kreis_class": {
+        "0": "kein Sicherer Hafen in den Daten",
+        "1": "Stadt/Gemeinde im Kreis",
+        "2": "Kreis selbst",
+    },
+    # the member map's legend: statuses (catalogue) plus declared members of the Bündnis
+    "status_class": {"buendnis": "Bündnis-Mitglied"},
+    # analysis.keys.RULES
+    "rule": {
+        "gwk": "GWK-Schlüssel für das Jahr",
+        "easy": "von EASY im Jahr angewandter Schlüssel",
+    },
+    # analysis.scenario.WITHIN
+    "within": {
+        "pledges": "nach zugesagten Plätzen (höchstens so viele wie angeboten)",
+        "population": "nach Einwohnerzahl (GeoNames)",
+    },
 }
 
 #: Definitions of the per-Land and offer figures, in German, for reports.
@@ -74,3 +141,102 @@ DEFINITIONS: dict[str, str] = {
     "additional_total": "Ohne Anrechnung (Forderung der NRW-Initiative) kommen Sonderaufnahmen "
     "hinzu: Verpflichtung + Sonderaufnahmen.",
 }
+
+#: Shown for a missing value.
+UNKNOWN = "unbekannt"
+
+
+def _catalogue_titles() -> dict[str, str]:
+    """Column name → title, for names whose title is the same in every table."""
+    found: dict[str, set[str]] = {}
+    for res in catalogue().values():
+        for f in res.fields:
+            found.setdefault(f.name, set()).add(f.title)
+    return {name: titles.pop() for name, titles in found.items() if len(titles) == 1}
+
+
+def _resource(table: str | Resource | None) -> Resource | None:
+    if table is None or isinstance(table, Resource):
+        return table
+    return resource(table)
+
+
+def title(column: str, table: str | Resource | None = None) -> str:
+    """German title of a column: the table's own title (``table`` given and the column is
+    its), else the title of a derived column, else the catalogue's title when every table
+    that has the column calls it the same, else the code itself."""
+    res = _resource(table)
+    if res is not None and column in res.columns:
+        return res.field(column).title
+    if column in DERIVED:
+        return DERIVED[column]
+    return _catalogue_titles().get(column, column)
+
+
+def titles(
+    columns: Iterable[str],
+    table: str | Resource | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Column → German title for every column; explicit ``labels`` win."""
+    return {c: (labels or {}).get(c) or title(c, table) for c in columns}
+
+
+def value_labels(column: str, table: str | Resource | None = None) -> dict[str, str]:
+    """Code → German label of a coded column: the table's enum labels (``table`` given), else
+    those of the first table that has the column as an enum; derived codes added."""
+    res = _resource(table)
+    out: dict[str, str] = {}
+    tables = [res] if res is not None else list(catalogue().values())
+    for r in tables:
+        if column in r.columns and r.field(column).enum_labels:
+            out = dict(r.field(column).enum_labels)
+            break
+    return out | DERIVED_VALUES.get(column, {})
+
+
+def _label(known: Mapping[str, str], value: object) -> str:
+    if value is None or pd.isna(value):
+        return UNKNOWN
+    text = str(value)
+    if text in known:
+        return known[text]
+    parts = text.split("/")
+    if len(parts) > 1 and all(p in known for p in parts):
+        return " / ".join(known[p] for p in parts)
+    return text
+
+
+def value_label(column: str, value: object, table: str | Resource | None = None) -> str:
+    """German label of one coded value ("declared" → "erklärt"); "unbekannt" when missing.
+    A combined value such as "no/yes" (Länder with rules that differ) is labelled by part."""
+    return _label(value_labels(column, table), value)
+
+
+def label_values(values: pd.Series, column: str, table: str | Resource | None = None) -> pd.Series:
+    """``value_label`` for every value of a column (missing values stay missing)."""
+    known = value_labels(column, table)
+    return values.astype("string").map(lambda v: _label(known, v), na_action="ignore")
+
+
+def status_class(key: str) -> str:
+    """Legend label of a member map class: a status, or "buendnis" (declared, in the Bündnis)."""
+    return value_label("status_class", key) if key == "buendnis" else value_label("status", key)
+
+
+def key_caption(key: Mapping[str, object] | pd.Series) -> str:
+    """Caption of a Königsteiner key (``key_shares(...)`` or its ``attrs``), e.g. for a figure
+    subtitle: "Königsteiner Schlüssel 2019 (von EASY im Jahr angewandter Schlüssel 2020)"."""
+    attrs = key.attrs if isinstance(key, pd.Series) else key
+    rule = value_label("rule", attrs["rule"])
+    return f"Königsteiner Schlüssel {attrs['key_year']} ({rule} {attrs['year']})"
+
+
+def scenario_caption(scenario: Scenario) -> str:
+    """The sentence under a what-if scenario (``analysis.scenario.Scenario``)."""
+    persons = f"{int(scenario.persons):,}".replace(",", ".")
+    where = f"{land_name(scenario.land)} {value_label('within', scenario.within)}"
+    return (
+        f"{persons} Personen nach dem Königsteiner Schlüssel {scenario.key_year} "
+        f"(Regel „{scenario.rule}“ für {scenario.year}); in {where}."
+    )

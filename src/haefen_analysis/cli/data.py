@@ -20,33 +20,28 @@ def data_summary(ctx: typer.Context, data_dir: DataDir = None) -> None:
     if ctx.invoked_subcommand:
         return
     from haefen_analysis.analysis.coverage import data_summary as summarise
+    from haefen_analysis.catalogue import labels
     from haefen_analysis.errors import DataValidationError
 
     try:
         frame = summarise(data_dir)
     except (DataValidationError, FileNotFoundError) as exc:
         fail(str(exc))
-    cols = {"table": "Tabelle", "title": "Titel", "rows": "Zeilen", "as_of": "Stand"}
-    console.print(table("Geladene Daten", frame, cols | {"sources": "Quellen"}))
+    columns = ["table", "title", "rows", "as_of", "sources"]
+    console.print(table("Geladene Daten", frame, labels.titles(columns)))
     console.print(_coverage_table(data_dir))
 
 
 def _coverage_table(data_dir: Path | None) -> Table:
-    from haefen_analysis.analysis.coverage import member_coverage
+    from haefen_analysis.analysis.coverage import SHOWN_COLUMNS, member_coverage
+    from haefen_analysis.analysis.members import DECLARED
+    from haefen_analysis.catalogue import labels
 
     cov = member_coverage(data_dir)
-    cols = {
-        "name": "Land",
-        "in_data": "in den Daten",
-        "dated": "mit Datum (≥ Monat)",
-        "published": "veröffentlicht",
-        "published_as_of": "Stand",
-        "difference": "Differenz",
-        "explanation": "Erklärung",
-    }
-    out = table("Sichere Häfen: Abdeckung je Land", cov, cols)
+    out = table("Sichere Häfen: Abdeckung je Land", cov, labels.titles(SHOWN_COLUMNS))
+    counted = " oder ".join(labels.value_label("status", s) for s in DECLARED)
     out.caption = (
-        f"Gesamt: {cov['in_data'].sum()} in den Daten (erklärt oder aufgehoben), "
+        f"Gesamt: {cov['in_data'].sum()} in den Daten ({counted}), "
         f"{cov['dated'].sum()} mit Beschlussdatum."
     )
     return out

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from haefen_analysis.catalogue import labels
 from haefen_analysis.figures import theme
+from haefen_analysis.ingest import codes
 
 SERIES_COLOURS = [theme.OKABE_ITO[4], theme.OKABE_ITO[1], theme.OKABE_ITO[5]]
 DASHES = ["solid", "dot", "dash"]
@@ -29,9 +31,14 @@ def _layout(title: str, x: str, y: str, *sources: str) -> dict:
 
 
 def members_over_time(frame: pd.DataFrame, *sources: str) -> go.Figure:
-    """Step lines of cumulative counts (from ``analysis.members_over_time``)."""
-    fig = go.Figure(layout=_layout("Sichere Häfen im Zeitverlauf", "Monat", "Anzahl", *sources))
-    for i, (label, part) in enumerate(frame.groupby("series", sort=False)):
+    """Step lines of cumulative counts (from ``analysis.members_over_time``), one per series,
+    named with the catalogue's labels."""
+    layout = _layout(
+        "Sichere Häfen im Zeitverlauf", labels.title("month"), labels.title("count"), *sources
+    )
+    fig = go.Figure(layout=layout)
+    for i, (code, part) in enumerate(frame.groupby("series", sort=False)):
+        label = labels.value_label("series", code)
         fig.add_trace(
             go.Scatter(
                 x=part["month"],
@@ -48,7 +55,7 @@ def members_over_time(frame: pd.DataFrame, *sources: str) -> go.Figure:
 def per_land_bars(
     table: pd.DataFrame,
     column: str,
-    label: str,
+    label: str | None = None,
     *,
     highlight: str | None = None,
     reference: float | None = None,
@@ -56,8 +63,10 @@ def per_land_bars(
 ) -> go.Figure:
     """Horizontal bars of one per-Land column, sorted; ``highlight`` (AGS) in a strong colour,
     the others grey; an optional reference line (e.g. 1 = exactly its Königsteiner share).
-    Länder without a value are listed as "keine Angabe" instead of being dropped."""
-    t = table[table.index != "DE"].copy()
+    Länder without a value are listed as "keine Angabe" instead of being dropped. ``label``
+    (axis and title) defaults to the column's German title."""
+    label = label or labels.title(column)
+    t = table[table.index != codes.GERMANY].copy()
     t = t.sort_values(column, ascending=True, na_position="first")
     colours = [theme.OKABE_ITO[5] if code == highlight else theme.OKABE_ITO[4] for code in t.index]
     text = [theme.format_number(v, 2 if t[column].dtype.kind == "f" else 0) for v in t[column]]
@@ -81,18 +90,16 @@ def per_land_bars(
 
 
 def pledges_vs_admissions(offer: pd.DataFrame, *sources: str) -> go.Figure:
-    """Pledged places and admissions by pledging members, per Land (``quota.cumulative_offer``
-    rows of category "all")."""
-    from haefen_analysis.ingest import codes
-
-    rows = offer[(offer["category"] == "all") & (offer["land"] != "DE")]
+    """Pledged places and admissions by pledging members, per Land
+    (``analysis.cumulative_offer`` rows of category "all")."""
+    rows = offer[(offer["category"] == "all") & (offer["land"] != codes.GERMANY)]
     names = [codes.land_name(c) for c in rows["land"]]
     fig = go.Figure(layout=_layout("Zusagen und Aufnahmen je Land", "", "Personen", *sources))
-    for col, label, colour in (
-        ("pledged_places", "Zugesagte Plätze", theme.OKABE_ITO[1]),
-        ("admitted_by_pledging_members", "Aufgenommen", theme.OKABE_ITO[5]),
+    for col, colour in (
+        ("pledged_places", theme.OKABE_ITO[1]),
+        ("admitted_by_pledging_members", theme.OKABE_ITO[5]),
     ):
         values = pd.to_numeric(rows[col], errors="coerce").astype(float)
-        fig.add_trace(go.Bar(x=names, y=values, name=label, marker_color=colour))
+        fig.add_trace(go.Bar(x=names, y=values, name=labels.title(col), marker_color=colour))
     fig.update_layout(barmode="group")
     return fig

@@ -14,17 +14,23 @@ import html
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from haefen_analysis.catalogue import labels
+from haefen_analysis.common import dates
 from haefen_analysis.common.frames import require_columns
 from haefen_analysis.common.sources import short_source
 from haefen_analysis.datasets import geo
 from haefen_analysis.figures import theme
 from haefen_analysis.ingest import codes
+
+if TYPE_CHECKING:
+    from haefen_analysis.analysis.members import MapLayers
 
 CRS = "EPSG:3035"
 MAX_MARKER = 40.0
@@ -298,11 +304,23 @@ def kreise_choropleth(
     return _figure(traces, _layout(title, shown, (theme.ATTRIBUTION_BKG,), legend=label))
 
 
+def _declared_text(row: pd.Series) -> str:
+    """The decision date at its precision (a date column with ``declared_on_precision``), or
+    the text given."""
+    value = row.get("declared_on")
+    if value is None or pd.isna(value):
+        return ""
+    if "declared_on_precision" in row:
+        return dates.german(value, row["declared_on_precision"])
+    return str(value)
+
+
 def _hover_lines(row: pd.Series, status_label: str, size_label: str) -> str:
     """Hover text; values from data are HTML-escaped (plotly renders hover text as HTML)."""
     lines = [f"<b>{html.escape(str(row['name']))}</b>", status_label]
-    if "declared_on" in row and pd.notna(row["declared_on"]) and str(row["declared_on"]):
-        lines.append(f"Beschluss: {html.escape(str(row['declared_on']))}")
+    declared = _declared_text(row)
+    if declared:
+        lines.append(f"Beschluss: {html.escape(declared)}")
     for column, text in (("pledged", "Zusagen"), ("admitted", "Aufnahmen")):
         if column in row:
             lines.append(f"{text}: {theme.format_number(row[column])}")
@@ -335,7 +353,8 @@ def _member_areas(
     traces, keys = [], set()
     for _, row in frame.iterrows():
         key = theme.status_key(row["status"], row.get("buendnis_member"))
-        name, colour, _symbol = theme.STATUS_STYLE[key]
+        name = labels.status_class(key)
+        colour, _symbol = theme.STATUS_STYLE[key]
         area = by_ags.loc[row["ags"]]
         hover = _hover_lines(row, name, size_label)
         fill = _translucent(colour)
@@ -363,7 +382,8 @@ def member_map(
     are Länder or Kreise (``land_areas`` / ``kreis_areas``, keyed by ``ags``) as filled areas.
 
     ``points`` needs name, lat, lon, status (declared/revoked/rejected/pending),
-    buendnis_member (yes/no/unknown), size_value (may be NA); optional declared_on (label),
+    buendnis_member (yes/no/unknown), size_value (may be NA); optional declared_on (a date
+    with declared_on_precision, or its text),
     pledged, admitted, source (shown on hover). ``land`` zooms to one Land with its Kreise.
     """
     needed = ("name", "lat", "lon", "status", "buendnis_member", "size_value")
@@ -391,7 +411,8 @@ def member_map(
     ]
     x, y = project(points["lat"], points["lon"])
     sizes = _marker_sizes(points["size_value"])
-    for key, (name, colour, symbol) in theme.STATUS_STYLE.items():
+    for key, (colour, symbol) in theme.STATUS_STYLE.items():
+        name = labels.status_class(key)
         mask = np.array([k == key for k in keys], dtype=bool)
         if not mask.any() and key not in area_keys:
             continue
@@ -434,3 +455,45 @@ def member_map(
         }
     )
     return _figure(traces, layout)
+
+
+def scope_map(
+    layers: MapLayers, *, title: str | None = None, data_dir: Path | None = None
+) -> go.Figure:
+    """The member map of a scope (``analysis.map_layers``: Germany or one Land), titled
+    "Sichere Häfen in <scope>" unless ``title`` says otherwise."""
+    name = codes.land_name(layers.land or codes.GERMANY)
+    return member_map(
+        layers.points,
+        kreis_areas=layers.kreis_areas,
+        land_areas=layers.land_areas,
+        land=layers.land,
+        title=title or f"Sichere Häfen in {name}",
+        data_dir=data_dir,
+    )
+
+
+def kreis_membership(
+    classes: pd.Series,
+    *,
+    land: str | None = None,
+    title: str | None = None,
+    data_dir: Path | None = None,
+) -> go.Figure:
+    """Kreise by class (``analysis.members_per_kreis``: 0 none, 1 a town, 2 the Kreis
+    itself), in the theme's print-safe colours, with the catalogue's class labels."""
+    names = labels.value_labels("kreis_class")
+    order = [names[str(code)] for code in sorted(theme.KREIS_COLOURS)]
+    values = classes.map(lambda code: names[str(int(code))]).astype(
+        pd.CategoricalDtype(order, ordered=True)
+    )
+    colours = {names[str(code)]: colour for code, colour in theme.KREIS_COLOURS.items()}
+    scope = codes.land_name(codes.land_code(land)) if land is not None else "Deutschland"
+    return kreise_choropleth(
+        values,
+        title or f"Kreise in {scope}",
+        labels.title("kreis_class"),
+        land=land,
+        colours=colours,
+        data_dir=data_dir,
+    )

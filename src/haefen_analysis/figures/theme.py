@@ -48,14 +48,18 @@ OUTLINE_COLOUR = "#8c8c8c"
 ATTRIBUTION_BKG = "© GeoBasis-DE / BKG (2020), dl-de/by-2-0"
 ATTRIBUTION_GEONAMES = "GeoNames, CC BY 4.0"
 
-#: Member status categories: (label, colour, marker symbol), in legend order.
-STATUS_STYLE: dict[str, tuple[str, str, str]] = {
-    "buendnis": ("Bündnis-Mitglied", "#0072B2", "circle"),
-    "declared": ("Sicherer Hafen (erklärt)", "#56B4E9", "diamond"),
-    "pending": ("Antrag offen", "#999999", "circle-open"),
-    "rejected": ("Antrag abgelehnt", "#E69F00", "square"),
-    "revoked": ("Erklärung widerrufen", "#D55E00", "x"),
+#: Member map classes (statuses, and declared members of the Bündnis): colour and marker
+#: symbol, in legend order. Their words: ``catalogue.labels.status_class``.
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "buendnis": ("#0072B2", "circle"),
+    "declared": ("#56B4E9", "diamond"),
+    "pending": ("#999999", "circle-open"),
+    "rejected": ("#E69F00", "square"),
+    "revoked": ("#D55E00", "x"),
 }
+#: Kreis classes of ``analysis.members_per_kreis`` (0 none, 1 a town, 2 the Kreis itself):
+#: light to dark with membership, so the map also reads in black and white.
+KREIS_COLOURS: dict[int, str] = {0: "#f2f2f2", 1: "#56B4E9", 2: "#0072B2"}
 
 
 def status_key(status: object, buendnis_member: object) -> str:
@@ -64,7 +68,7 @@ def status_key(status: object, buendnis_member: object) -> str:
     if key == "declared" and str(buendnis_member).strip().lower() == "yes":
         return "buendnis"
     if key not in STATUS_STYLE:
-        raise ValueError(f"status {status!r}: expected one of declared/revoked/rejected/pending")
+        raise ValueError(f"Status {status!r}: erwartet declared, revoked, rejected oder pending")
     return key
 
 

@@ -1,7 +1,7 @@
 """Meeting deck: a 16:9 PPTX for one Land (or Germany) that a council or Bündnis meeting can
 project without a network: title, key numbers, the member map, the per-Land comparison, sources.
 
-Every number comes from ``quota.per_land_table`` (the same table the reports show) and every
+Every number comes from ``analysis.per_land.table`` (the same table the reports show) and every
 figure from ``figures.maps`` / ``figures.charts``; this module only lays them out. Figures are
 rendered to PNG through the shared kaleido server (``figures.static.write_image``). The file is
 written atomically: a failed run never leaves half a deck nor replaces the last good one.
@@ -22,7 +22,9 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from haefen_analysis import analysis, datasets, report
-from haefen_analysis.catalogue.labels import DEFINITIONS, LABELS
+from haefen_analysis.analysis.per_land import rank
+from haefen_analysis.catalogue import labels
+from haefen_analysis.catalogue.labels import DEFINITIONS
 from haefen_analysis.catalogue.schema import catalogue
 from haefen_analysis.common import dates
 from haefen_analysis.common.files import atomic_write
@@ -31,7 +33,7 @@ from haefen_analysis.figures import theme
 from haefen_analysis.ingest import codes
 from haefen_analysis.publish import runner
 
-#: Key year passed to ``quota.per_land_table`` (as in the land_report notebook's default).
+#: Key year passed to ``analysis.per_land.table`` (as in the land_report notebook's default).
 DEFAULT_YEAR = 2020
 #: 16:9 at PowerPoint's default widescreen size (13,333 × 7,5 in).
 SLIDE_WIDTH = Emu(12_192_000)
@@ -39,7 +41,7 @@ SLIDE_HEIGHT = Emu(6_858_000)
 MARGIN = Inches(0.6)
 BODY_TOP = Inches(1.4)
 BODY_BOTTOM = SLIDE_HEIGHT - Inches(0.45)
-#: Columns of the key numbers slide, in order (labels from ``LABELS``).
+#: Columns of the key numbers slide, in order (titles: ``catalogue.labels``).
 KEY_COLUMNS = (
     "members",
     "buendnis_members",
@@ -102,11 +104,6 @@ def as_of_text(as_of: str) -> str:
     return dates.german_iso(as_of) or "unbekannt"
 
 
-def _crediting_label(value: object) -> str:
-    labels = report.value_labels().get("crediting", {})
-    return " / ".join(labels.get(v, v) for v in str(value).split("/"))
-
-
 def _names_or_count(names: list[str], noun: str) -> str:
     """Up to three names spelled out, more as a count (a slide line stays one line)."""
     return ", ".join(names) if len(names) <= 3 else f"{len(names)} {noun}"
@@ -116,15 +113,11 @@ def _crediting_by_land(table: pd.DataFrame) -> str:
     """Germany: which Länder credit special admissions; unknown listed last."""
     laender = table.drop(index=codes.GERMANY)
     groups = sorted(laender.groupby("crediting"), key=lambda g: (g[0] == "unknown", g[0]))
-    return "; ".join(
-        f"{_crediting_label(value)}: {_names_or_count(list(rows['land_name']), 'Länder')}"
-        for value, rows in groups
-    )
-
-
-def rank(table: pd.DataFrame, column: str, code: str) -> int:
-    """Rank of a Land among the 16 (1 = highest; ties share the better rank)."""
-    return int(table.drop(index=codes.GERMANY)[column].rank(ascending=False, method="min")[code])
+    parts = []
+    for value, rows in groups:
+        label = labels.value_label("crediting", value, "land_rules")
+        parts.append(f"{label}: {_names_or_count(list(rows['land_name']), 'Länder')}")
+    return "; ".join(parts)
 
 
 def key_numbers(table: pd.DataFrame, target: Scope) -> list[tuple[str, str]]:
@@ -139,7 +132,7 @@ def key_numbers(table: pd.DataFrame, target: Scope) -> list[tuple[str, str]]:
     admitted = report.number(row["admissions"])
     if row["admissions_not_exact"] > 0:
         admitted += f" ({row['admissions_not_exact']} Angaben nicht exakt)"
-    crediting = _crediting_label(row["crediting"])
+    crediting = labels.value_label("crediting", row["crediting"], "land_rules")
     if target.is_germany:
         crediting = f"je Land – {_crediting_by_land(table)}"
     key_share = report.number(row["key_share_percent"], 5)
@@ -154,7 +147,7 @@ def key_numbers(table: pd.DataFrame, target: Scope) -> list[tuple[str, str]]:
         "crediting": crediting,
         "key_share_percent": key_share,
     }
-    return [(LABELS[c], values[c]) for c in KEY_COLUMNS]
+    return [(labels.title(c), values[c]) for c in KEY_COLUMNS]
 
 
 def _in_scope(frame: pd.DataFrame, column: str, target: Scope) -> pd.DataFrame:
@@ -229,7 +222,7 @@ class _Figures:
     map_png: Path
     bars_png: Path
     areas: pd.DataFrame  # members drawn as areas (Kreise, Länder)
-    unplaced: pd.DataFrame  # town members without a location (not in the map)
+    unplaced: pd.DataFrame  # members without a location (not in the map)
 
 
 def _render_figures(
@@ -238,30 +231,20 @@ def _render_figures(
     """Map and comparison chart as PNG files, with what the map's side text explains."""
     from haefen_analysis.figures import charts, maps, static
 
-    points = analysis.member_points(data_dir)
-    points = _in_scope(points, "land", target)
-    layers = analysis.map_inputs(points)
-    fig_map = maps.member_map(
-        layers["points"],
-        kreis_areas=layers["kreis_areas"],
-        land_areas=layers["land_areas"],
-        land=None if target.is_germany else target.code,
-        title=f"Sichere Häfen in {target.name}",
-        data_dir=data_dir,
-    )
-    label = LABELS["members_per_million"]
-    fig_bars = charts.per_land_bars(
-        table,
-        "members_per_million",
-        label,
-        highlight=None if target.is_germany else target.code,
-    )
+    land = None if target.is_germany else target.code
+    layers = analysis.map_layers(land, data_dir=data_dir)
+    fig_map = maps.scope_map(layers, data_dir=data_dir)
+    fig_bars = charts.per_land_bars(table, "members_per_million", highlight=land)
     return _Figures(
         static.write_image(fig_map, folder / "karte.png"),
         static.write_image(fig_bars, folder / "vergleich.png"),
-        pd.concat([layers["land_areas"], layers["kreis_areas"]], ignore_index=True),
-        points[(points["geometry_level"] == "point") & points["lat"].isna()],
+        layers.areas,
+        layers.unplaced,
     )
+
+
+def _key(table: pd.DataFrame) -> str:
+    return labels.key_caption(table.attrs["key_attrs"])
 
 
 def _population_date(table: pd.DataFrame) -> str:
@@ -303,24 +286,24 @@ def _key_slide(prs, target: Scope, table: pd.DataFrame) -> None:
             cell.text = text
             cell.text_frame.paragraphs[0].font.size = Pt(18)
     note = (
-        f"Einwohner: {_population_date(table)}. {table.attrs['key']}. Zusagen und Aufnahmen: "
+        f"Einwohner: {_population_date(table)}. {_key(table)}. Zusagen und Aufnahmen: "
         "Summe der bekannten Zahlen; unbekannt heißt nicht null."
     )
     _text(slide, MARGIN, BODY_BOTTOM - Inches(0.55), width, Inches(0.5), [note], 12, _GREY)
     _notes(
         slide,
-        [f"{LABELS[c]}: {DEFINITIONS[c]}" for c in KEY_COLUMNS if c in DEFINITIONS],
+        [f"{labels.title(c)}: {DEFINITIONS[c]}" for c in KEY_COLUMNS if c in DEFINITIONS],
     )
 
 
 def _area_lines(areas: pd.DataFrame) -> list[str]:
     """Which Kreise and Länder are drawn as areas, by status (the map's legend shows only the
     statuses of point members)."""
-    labels = [
-        theme.STATUS_STYLE[theme.status_key(s, b)][0]
+    classes = [
+        labels.status_class(theme.status_key(s, b))
         for s, b in zip(areas["status"], areas["buendnis_member"], strict=True)
     ]
-    grouped = areas.assign(label=labels).groupby("label", sort=True)["name"]
+    grouped = areas.assign(label=classes).groupby("label", sort=True)["name"]
     return [
         f"{label}: {_names_or_count(sorted(names), 'Kreise und Länder')}"
         for label, names in grouped
@@ -349,7 +332,7 @@ def _comparison_slide(prs, target: Scope, png: Path, table: pd.DataFrame) -> Non
     _title(slide, "Vergleich der Länder")
     height = BODY_BOTTOM - BODY_TOP
     _picture(slide, png, MARGIN, BODY_TOP, Inches(8.4), height)
-    label = LABELS["members_per_million"]
+    label = labels.title("members_per_million")
     germany = report.number(table.loc[codes.GERMANY, "members_per_million"], 2)
     lines = [
         f"{label}. Einwohnerzahlen: Destatis 12411-0010, {_population_date(table)}.",
@@ -381,7 +364,7 @@ def _sources_slide(
         f"Ortskoordinaten: {theme.ATTRIBUTION_GEONAMES}",
         f"Einwohner: Destatis GENESIS 12411-0010, {_population_date(table)} "
         f"(Stand {as_of['population']}); {licence}",
-        f"{table.attrs['key']}: GWK (Stand {as_of['koenigsteiner_schluessel']})",
+        f"{_key(table)}: GWK (Stand {as_of['koenigsteiner_schluessel']})",
         "Zusammengestellt aus öffentlichen Quellen – " + "; ".join(counted) + ". "
         "Vollständige Liste in den Notizen.",
         f"Erstellt mit haefen-analysis {version}; "
@@ -417,15 +400,7 @@ def build_deck(
         "quota_keys": datasets.quota_keys(dd),
         "land_rules": datasets.land_rules(dd),
     }
-    table = analysis.per_land_table(
-        tables["members"],
-        tables["pledges"],
-        tables["admissions"],
-        tables["population"],
-        tables["quota_keys"],
-        tables["land_rules"],
-        year=DEFAULT_YEAR if year is None else year,
-    )
+    table = analysis.per_land.table(DEFAULT_YEAR if year is None else year, data_dir=dd)
     as_of = {name: as_of_text(catalogue(dd)[name].as_of) for name in USED_TABLES}
     today = datetime.now(runner.TIMEZONE).strftime("%d.%m.%Y")
 

@@ -18,7 +18,15 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from haefen_analysis import config
+from haefen_analysis.catalogue.labels import (
+    label_values,
+    title,
+    titles,
+    value_label,
+    value_labels,
+)
 from haefen_analysis.catalogue.schema import catalogue
+from haefen_analysis.common import dates
 from haefen_analysis.common.sources import distinct_sources, short_source
 from haefen_analysis.figures import theme
 
@@ -97,57 +105,70 @@ def say(template: str, **values: object) -> None:
     display(Markdown(template.format(**safe)))
 
 
-def value_labels() -> dict[str, dict[str, str]]:
-    """German labels of coded values, by column name, from the catalogue's enum labels."""
-    out: dict[str, dict[str, str]] = {}
-    for res in catalogue().values():
-        for f in res.fields:
-            if f.enum_labels:
-                out.setdefault(f.name, dict(f.enum_labels))
-    return out
-
-
-def label(column: str, value: object) -> str:
+def label(column: str, value: object, table: str | None = None) -> str:
     """German label of a coded value ("declared" → "erklärt"), from the catalogue."""
-    if value is None or pd.isna(value):
-        return "unbekannt"
-    return value_labels().get(column, {}).get(str(value), str(value))
+    return value_label(column, value, table)
 
 
-def german(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
-    """Cells as German display text: coded values labelled, numbers with decimal comma and
-    thousands dot, missing values as "–"."""
-    labels = value_labels()
-    out = {}
-    for name, col in frame.items():
-        if name == "source":  # the full list is in the provenance block
-            col = col.map(lambda v: short_source(v) if pd.notna(v) else v)
-        if name in labels:
-            col = col.astype("string").map(lambda v, m=labels[name]: m.get(v, v))
-        if pd.api.types.is_datetime64_any_dtype(col):  # precise dates: see analysis.date_labels
-            col = col.dt.strftime("%d.%m.%Y")
-        if pd.api.types.is_float_dtype(col):
-            col = col.map(lambda v: number(v, decimals) if pd.notna(v) else "–")
-        elif pd.api.types.is_integer_dtype(col):
-            col = col.map(lambda v: number(v) if pd.notna(v) else "–")
-        out[name] = col.astype(object).where(col.notna(), "–")
+def date(value: object, precision: object = "day") -> str:
+    """German date at its precision ("11.07.2019", "07/2019", "2019"); "" when unknown."""
+    return dates.german(value, precision)
+
+
+def _german_column(frame: pd.DataFrame, name: str, decimals: int, table: str | None) -> pd.Series:
+    col = frame[name]
+    if name == "source":  # the full list is in the provenance block
+        col = col.map(lambda v: short_source(v) if pd.notna(v) else v)
+    if value_labels(str(name), table) and not pd.api.types.is_numeric_dtype(col):
+        col = label_values(col, str(name), table)
+    if pd.api.types.is_datetime64_any_dtype(col):  # at its precision where the frame says it
+        precision = frame.get(f"{name}_precision", pd.Series("day", index=frame.index))
+        col = pd.Series(
+            [dates.german(v, p) or pd.NA for v, p in zip(col, precision, strict=True)],
+            index=frame.index,
+        )
+    if pd.api.types.is_float_dtype(col):
+        col = col.map(lambda v: number(v, decimals) if pd.notna(v) else "–")
+    elif pd.api.types.is_integer_dtype(col):
+        col = col.map(lambda v: number(v) if pd.notna(v) else "–")
+    return col.astype(object).where(col.notna(), "–")
+
+
+def german(frame: pd.DataFrame, decimals: int = 2, table: str | None = None) -> pd.DataFrame:
+    """Cells as German display text: coded values labelled (the enum labels of ``table``, or
+    of the catalogue's first table with the column), dates at the precision held in
+    ``<column>_precision``, numbers with decimal comma and thousands dot, missing as "–"."""
+    out = {name: _german_column(frame, name, decimals, table) for name in frame.columns}
     return pd.DataFrame(out, index=frame.index)
 
 
 def table(
     frame: pd.DataFrame,
+    table: str | None = None,
     labels: dict[str, str] | None = None,
     *,
+    columns: list[str] | None = None,
     index: bool = False,
     decimals: int = 2,
 ):
-    """An escaped HTML table in German (labels, numbers, coded values); its sources are cited."""
+    """An escaped HTML table in German; its sources are cited.
+
+    Column titles come from the catalogue: the titles of ``table`` (a catalogue table name)
+    where the column is one of its, else the titles of derived columns, else the catalogue's
+    title of that column name when it is the same in every table; ``labels`` override.
+    ``columns`` picks and orders the columns shown; the others still serve (e.g. a date's
+    ``_precision``). Values: see ``german``.
+    """
     from IPython.display import HTML
 
-    if "source" in frame:
+    shown = list(columns) if columns is not None else list(frame.columns)
+    if "source" in shown:
         cite(*frame["source"].dropna())
-    shown = german(frame, decimals).rename(columns=labels or {})
-    body = shown.to_html(index=index, escape=True, border=0, classes="haefen")
+    text = german(frame, decimals, table)[shown]
+    text = text.rename(columns=titles(shown, table, labels))
+    if index and frame.index.name:
+        text.index.name = title(str(frame.index.name), table)
+    body = text.to_html(index=index, escape=True, border=0, classes="haefen")
     return HTML(body)
 
 

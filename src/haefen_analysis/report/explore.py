@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from haefen_analysis import analysis, datasets
-from haefen_analysis.catalogue.labels import LABELS
+from haefen_analysis import analysis
+from haefen_analysis.catalogue import labels
 from haefen_analysis.errors import ParameterError
 from haefen_analysis.figures import charts, maps
 from haefen_analysis.ingest import codes
 
-#: Measures of the per-Land table offered in the explorer (German labels from LABELS).
+#: Measures of the per-Land table offered in the explorer (titles: ``catalogue.labels``).
 MEASURES = (
     "members_per_million",
     "members",
@@ -29,15 +29,12 @@ class Explorer:
     def __init__(self, land: str = "SH", measure: str = MEASURES[0], year: int = 2020):
         if measure not in MEASURES:
             raise ParameterError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
-        self.per_land = analysis.per_land_table(
-            datasets.members(), datasets.pledges(), datasets.admissions(),
-            datasets.population(), datasets.quota_keys(), datasets.land_rules(), year=year,
-        )  # fmt: skip
+        self.per_land = analysis.per_land.table(year)
         self.points = analysis.member_points()
         lands = [(x.name, x.ags) for x in codes.laender()]
         self.land = widgets.Dropdown(options=lands, value=codes.land_code(land), description="Land")
         self.measure = widgets.Dropdown(
-            options=[(LABELS[m], m) for m in MEASURES], value=measure, description="Kennzahl"
+            options=[(labels.title(m), m) for m in MEASURES], value=measure, description="Kennzahl"
         )
         self.member = widgets.Dropdown(description="Mitglied")
         self.out = widgets.Output()
@@ -55,22 +52,11 @@ class Explorer:
     def figures(self) -> list:
         """The figures for the current selection (also what the tests check)."""
         code = self.land.value
-        label = LABELS[self.measure.value]
-        figs = [charts.per_land_bars(self.per_land, self.measure.value, label, highlight=code)]
-        here = self.points[self.points["land"] == code]
-        if self.member.value:
-            here = here[here["member_id"] == self.member.value]
-        layers = analysis.map_inputs(here)
-        figs.append(
-            maps.member_map(
-                layers["points"],
-                kreis_areas=layers["kreis_areas"],
-                land_areas=layers["land_areas"],
-                land=code,
-                title=f"Sichere Häfen in {codes.land_name(code)}",
-            )  # fmt: skip
-        )
-        return figs
+        layers = analysis.map_layers(code, member_id=self.member.value, points=self.points)
+        return [
+            charts.per_land_bars(self.per_land, self.measure.value, highlight=code),
+            maps.scope_map(layers),
+        ]
 
     def _update(self, *_: object) -> None:
         # Put the figures into the Output widget's own state: works in JupyterLab (figures
