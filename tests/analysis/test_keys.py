@@ -43,10 +43,10 @@ def test_easy_rule_follows_sources_then_the_default(
 
 def test_missing_year_is_an_error_listing_the_years(keys, statements) -> None:
     with pytest.raises(
-        koenigsteiner.KeyNotFoundError, match="GWK key years in the data: 2015, 2016, 2019"
+        koenigsteiner.KeyNotFoundError, match="GWK-Schlüsseljahre in den Daten: 2015, 2016, 2019"
     ):
         koenigsteiner.key_shares(keys, 2021, rule="gwk", statements=statements)
-    with pytest.raises(koenigsteiner.KeyNotFoundError, match=r"EASY years that resolve: .*2023"):
+    with pytest.raises(koenigsteiner.KeyNotFoundError, match=r"auflösbare EASY-Jahre: .*2023"):
         koenigsteiner.key_shares(keys, 2019, statements=statements)  # would need GWK 2018
 
 
@@ -54,7 +54,8 @@ def test_ambiguous_rounded_quote_is_refused(keys, statements) -> None:
     copy = keys[(keys["key_type"] == "gwk") & (keys["year"] == 2019)].assign(year=2018)
     doubled = pd.concat([keys, copy], ignore_index=True)
     with pytest.raises(
-        koenigsteiner.QuotaDataError, match=r"EASY year 2022 match GWK key years \[2018, 2019\]"
+        koenigsteiner.QuotaDataError,
+        match=r"EASY-Jahr 2022 passen zu den GWK-Schlüsseljahren \[2018, 2019\]",
     ):
         koenigsteiner.easy_key_years(doubled, statements)
 
@@ -62,13 +63,14 @@ def test_ambiguous_rounded_quote_is_refused(keys, statements) -> None:
 def test_sources_that_disagree_are_refused(keys, statements) -> None:
     other = statements.assign(easy_year=2022, key_year=2020).astype({"easy_year": "Int64"})
     with pytest.raises(
-        koenigsteiner.QuotaDataError, match="disagree on the key EASY applied in 2022"
+        koenigsteiner.QuotaDataError,
+        match="widersprechen sich, welchen Schlüssel EASY 2022 anwandte",
     ):
         koenigsteiner.key_shares(keys, 2022, statements=other)
 
 
 def test_unknown_rule_is_refused(keys, statements) -> None:
-    with pytest.raises(ValueError, match="rule 'bamf' unknown"):
+    with pytest.raises(ValueError, match="Regel 'bamf' unbekannt"):
         koenigsteiner.key_shares(keys, 2019, rule="bamf", statements=statements)
 
 

@@ -22,7 +22,7 @@ def test_unknown_land_key_says_so() -> None:
     with pytest.raises(UnknownLandKeyError) as err:
         land_keys.land_key("Bayern", rules=rules)
     text = str(err.value)
-    assert "Bayern (09) is unknown" in text
+    assert "Verteilschlüssel von Bayern (09) unbekannt" in text
     assert "Nordrhein-Westfalen" in text and "fixed quotas per Regierungsbezirk" in text
 
 
@@ -31,7 +31,7 @@ def test_land_key_weights_must_sum_to_one(tmp_path) -> None:
         "land,criterion,weight,rule_note,source\n05,population,0.9,,law\n05,area,0.2,,law\n",
         encoding="utf-8",
     )
-    with pytest.raises(QuotaDataError, match=r"sum to 1 per Land; \{'05': 1.1"):
+    with pytest.raises(QuotaDataError, match=r"je Land 1 ergeben; \{'05': 1.1"):
         land_keys.land_key_weights(tmp_path)
 
 
@@ -39,7 +39,7 @@ def test_land_key_weights_need_a_source(tmp_path) -> None:
     (tmp_path / "land_key_weights.csv").write_text(
         "land,criterion,weight,rule_note,source\n08,population,1.0,,\n", encoding="utf-8"
     )
-    with pytest.raises(DataValidationError, match="row 2, column 'source'.*rule: required"):
+    with pytest.raises(DataValidationError, match="Zeile 2, Spalte 'source'.*Regel: required"):
         land_keys.land_key_weights(tmp_path)
 
 
@@ -54,7 +54,7 @@ def test_apply_nrw_key_by_hand() -> None:
 
 def test_apply_land_key_names_the_bad_cell() -> None:
     towns = pd.DataFrame({"population": [300, -1], "area": [10.0, 30.0]}, index=["A", "B"])
-    with pytest.raises(QuotaDataError, match="row 'B', column population: -1"):
+    with pytest.raises(QuotaDataError, match="Zeile 'B', Spalte population: -1"):
         land_keys.apply_land_key(towns, "05")
     with pytest.raises(QuotaDataError, match=r"Spalte\(n\) fehlen: area"):
         land_keys.apply_land_key(towns[["population"]], "05")

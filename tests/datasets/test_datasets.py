@@ -115,9 +115,9 @@ def test_broken_curated_table_raises_with_every_problem(data_copy):
         datasets.population()
     message = str(err.value)
     assert "3 Problem(e)" in message  # one bad count; a bad Land breaks pattern and foreign key
-    assert "row 2, column 'population', value '-5'" in message and "[rule: minimum]" in message
-    assert "row 3, column 'land', value '99'" in message
-    assert "[rule: pattern]" in message and "[rule: foreign_key]" in message
+    assert "Zeile 2, Spalte 'population', Wert '-5'" in message and "[Regel: minimum]" in message
+    assert "Zeile 3, Spalte 'land', Wert '99'" in message
+    assert "[Regel: pattern]" in message and "[Regel: foreign_key]" in message
 
 
 def test_warm_load_is_cached_but_sees_changes(data_copy):

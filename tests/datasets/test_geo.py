@@ -163,7 +163,7 @@ def test_locate_members_reports_instead_of_guessing(located):
 
 def test_locate_members_names_row_and_column_of_bad_input():
     bad = MEMBERS.head(2).assign(kind=["kreisfreie_stadt", "Dorfgemeinschaft"])
-    with pytest.raises(ValueError, match=r"row 1 .*'kind'.*Dorfgemeinschaft"):
+    with pytest.raises(ValueError, match=r"Zeile 1 .*'kind'.*Dorfgemeinschaft"):
         geo.locate_members(bad)
 
 

@@ -71,7 +71,7 @@ def test_kreise_choropleth_400_areas_and_land_zoom():
 
 
 def test_choropleth_refuses_unknown_ags():
-    with pytest.raises(ValueError, match="unknown AGS.*'99'"):
+    with pytest.raises(ValueError, match="unbekannte AGS.*'99'"):
         maps.laender_choropleth(pd.Series({"99": 1.0}), "T", "Wert")
 
 

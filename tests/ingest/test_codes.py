@@ -24,7 +24,7 @@ def test_other_laender(spelling, code):
 def test_unknown_land_lists_close_matches():
     with pytest.raises(UnknownLandError, match="Nordrhein-Westfalen"):
         land_code("Nordrhein-Westfahlen")
-    with pytest.raises(UnknownLandError, match="close matches: none"):
+    with pytest.raises(UnknownLandError, match="ähnlich: keine"):
         land_code("Atlantis")
 
 

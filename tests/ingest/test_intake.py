@@ -81,7 +81,7 @@ def test_ambiguous_member_name_is_rejected_with_candidates(data_copy, tmp_path):
 def test_missing_column_rejects_whole_file(data_copy, tmp_path):
     header = HEADER.replace(",note", "")
     path = write(tmp_path, [GOOD.rstrip(",")], header=header)
-    with pytest.raises(ValueError, match="cannot tell which table"):
+    with pytest.raises(ValueError, match="Tabelle nicht erkennbar"):
         validate_file(path)
     result = validate_file(path, table="pledges")
     assert result.rejected == 1 and result.problems[0].rule == "missing_column"

@@ -57,11 +57,11 @@ def test_key_drops_admin_words_only():
 
 def test_harmonise_reports_what_it_cannot_map():
     names = pd.Series(["Koeln", "Atlantis", "Köln, Stadt"])
-    with pytest.warns(UserWarning, match="1 name\\(s\\) could not be mapped: Atlantis"):
+    with pytest.warns(UserWarning, match="1 Name\\(n\\) nicht zugeordnet: Atlantis"):
         out = resolver().harmonise(names)
     assert out["member_id"].tolist()[0::2] == ["koeln", "koeln"]
     assert out["member_id"].isna().tolist() == [False, True, False]
-    assert "unknown member name" in out["problem"][1]
+    assert "unbekannter Name" in out["problem"][1]
 
 
 def test_member_id_is_accepted_as_is():

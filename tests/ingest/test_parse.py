@@ -52,5 +52,5 @@ def test_german_numbers(text, value, qualifier, vmax):
 
 
 def test_bad_number():
-    with pytest.raises(ParseError, match="not a number"):
+    with pytest.raises(ParseError, match="keine Zahl"):
         parse_number("vierzig")

@@ -124,11 +124,11 @@ def test_merged_cells_fill_each_row(template):
     wb.save(template)
     result = next(r for r in validate_workbook(template, today=TODAY) if r.table == "pledges")
     assert result.accepted == 2
-    assert any("merged cells" in c for c in result.corrections)
+    assert any("verbundene Zellen" in c for c in result.corrections)
 
 
 def test_not_a_workbook(tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_text("not excel", encoding="utf-8")
-    with pytest.raises(WorkbookError, match="not a readable Excel workbook"):
+    with pytest.raises(WorkbookError, match="keine lesbare Excel-Arbeitsmappe"):
         validate_workbook(path)

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from haefen_analysis import analysis, config, report
 from haefen_analysis.catalogue import labels
-from haefen_analysis.cli.deck import app
+from haefen_analysis.cli import app
 from haefen_analysis.ingest import codes
 from haefen_analysis.publish.deck import build_deck
 
@@ -122,7 +122,7 @@ def test_unknown_land_fails_before_writing(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(config.REPORTS_DIR_ENV, str(tmp_path / "reports"))
     with pytest.raises(codes.UnknownLandError, match="Atlantis"):
         build_deck("Atlantis", tmp_path / "out" / "deck.pptx")
-    with pytest.raises(codes.UnknownLandError, match="close matches: Schleswig-Holstein"):
+    with pytest.raises(codes.UnknownLandError, match="ähnlich: Schleswig-Holstein"):
         build_deck("Schleswig-Holstien")
     assert list(tmp_path.iterdir()) == []
 
@@ -130,20 +130,20 @@ def test_unknown_land_fails_before_writing(tmp_path: Path, monkeypatch) -> None:
 def test_cli_default_path_and_out(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(config.REPORTS_DIR_ENV, str(tmp_path / "reports"))
     runner = CliRunner()
-    done = runner.invoke(app, ["--land", "Schleswig-Holstein"])
+    done = runner.invoke(app, ["deck", "--land", "Schleswig-Holstein"])
     assert done.exit_code == 0, done.output
     today = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d")
     folder = tmp_path / "reports" / today
     assert [p.name for p in folder.iterdir()] == ["deck-SH.pptx"]  # no temp file left
     assert len(Presentation(folder / "deck-SH.pptx").slides) == SLIDES
     target = tmp_path / "elsewhere" / "sitzung.pptx"
-    done = runner.invoke(app, ["--land", "DE", "--out", str(target)])
+    done = runner.invoke(app, ["deck", "--land", "DE", "--out", str(target)])
     assert done.exit_code == 0, done.output
     assert "Deutschland" in _texts(Presentation(target).slides[0])
 
 
 def test_cli_unknown_land(tmp_path: Path) -> None:
-    bad = CliRunner().invoke(app, ["--land", "XY", "--out", str(tmp_path / "bad.pptx")])
+    bad = CliRunner().invoke(app, ["deck", "--land", "XY", "--out", str(tmp_path / "bad.pptx")])
     assert bad.exit_code == 1
-    assert "unknown Land 'XY'" in bad.output
+    assert bad.stderr.startswith("Fehler: --land: unbekanntes Land 'XY'")
     assert list(tmp_path.iterdir()) == []

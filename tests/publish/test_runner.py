@@ -108,8 +108,8 @@ def test_plan_normalises_spellings_and_deduplicates(tmp_path):
     ("args", "message"),
     [
         (["land", "SH", "-p", "farbe=rot"], "unbekannte(r) Parameter farbe"),
-        (["land", "Atlantis"], "unknown Land 'Atlantis'"),
-        (["land", "SH", "-p", "gemeinde=Blomberg"], "ambiguous"),
+        (["land", "Atlantis"], "unbekanntes Land 'Atlantis'"),
+        (["land", "SH", "-p", "gemeinde=Blomberg"], "mehrdeutig"),
         (["land", "SH", "-p", "anzahl=viele"], "erwartet ganze Zahl"),
     ],
 )

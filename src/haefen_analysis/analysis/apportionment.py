@@ -35,19 +35,19 @@ _INT_LIMIT = 2**62
 def _as_weights(weights: npt.ArrayLike, name: str = "weights") -> np.ndarray:
     w = np.asarray(weights, dtype=float)
     if w.ndim != 1:
-        raise AllocationError(f"{name} must be one-dimensional, got shape {w.shape}")
+        raise AllocationError(f"{name} muss eindimensional sein, Form {w.shape}")
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad.size:
         i = int(bad[0])
         raise AllocationError(
-            f"{name}[{i}] = {w[i]!r}: every value must be finite and >= 0 ({bad.size} bad)"
+            f"{name}[{i}] = {w[i]!r}: jeder Wert muss endlich und ≥ 0 sein ({bad.size} falsch)"
         )
     return w
 
 
 def _check_total(total: int) -> int:
     if int(total) != total or total < 0:
-        raise AllocationError(f"total = {total!r}: must be a non-negative whole number")
+        raise AllocationError(f"total = {total!r}: muss eine ganze Zahl ≥ 0 sein")
     return int(total)
 
 
@@ -79,7 +79,9 @@ def hare_niemeyer(weights: npt.ArrayLike, total: int) -> np.ndarray:
     if total == 0:
         return np.zeros(n, dtype=np.int64)
     if n == 0 or w.sum() == 0:
-        raise AllocationError(f"cannot allocate {total} persons: no unit has a positive weight")
+        raise AllocationError(
+            f"{total} Personen nicht verteilbar: keine Einheit hat ein Gewicht > 0"
+        )
     wi = _integer_weights(w, total)
     if wi is not None:
         scaled = wi * total
@@ -141,10 +143,10 @@ def capped_proportional(
     n = w.size
     cap = np.full(n, float(total)) if caps is None else _as_weights(caps, "caps")
     if cap.shape != w.shape:
-        raise AllocationError(f"caps has {cap.size} values but weights has {n}")
+        raise AllocationError(f"caps hat {cap.size} Werte, weights aber {n}")
     if not np.all(cap == np.floor(cap)):
         i = int(np.flatnonzero(cap != np.floor(cap))[0])
-        raise AllocationError(f"caps[{i}] = {cap[i]!r}: a cap must be a whole number")
+        raise AllocationError(f"caps[{i}] = {cap[i]!r}: eine Obergrenze muss eine ganze Zahl sein")
     cap = np.where(w > 0, np.minimum(cap, total), 0.0)
     capacity = int(cap.sum())
     if total == 0 or capacity == 0:

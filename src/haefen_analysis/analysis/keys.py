@@ -35,7 +35,7 @@ EASY_KEY_LAG = 1
 
 
 def _years_text(years: list[int]) -> str:
-    return ", ".join(str(int(y)) for y in sorted(set(years))) or "none"
+    return ", ".join(str(int(y)) for y in sorted(set(years))) or "keine"
 
 
 _KEY_COLUMNS = ("year", "land", "share_percent", "key_type", "easy_year", "source")
@@ -69,7 +69,9 @@ def _gwk_keys(rows: list[_KeyRow]) -> dict[int, dict[str, float]]:
     for r in rows:
         if r.kind == "gwk" and r.year is not None:
             if r.land in table.setdefault(r.year, {}):
-                raise QuotaDataError(f"quota_keys: GWK key {r.year} lists Land {r.land} twice")
+                raise QuotaDataError(
+                    f"quota_keys: GWK-Schlüssel {r.year} nennt Land {r.land} zweimal"
+                )
             table[r.year][r.land] = r.share
     return table
 
@@ -112,8 +114,8 @@ def _easy_mapping(
                 years = _match_rounded({r.land: r.share for r in quote}, gwk)
             if len(years) != 1:
                 raise QuotaDataError(
-                    f"quota_keys: the {kind} rows for EASY year {easy_year} match GWK key years "
-                    f"{years or 'none'}; exactly one is required"
+                    f"quota_keys: die {kind}-Zeilen für EASY-Jahr {easy_year} passen zu den "
+                    f"GWK-Schlüsseljahren {years or 'keinem'}; genau eines muss passen"
                 )
             source = "; ".join(dict.fromkeys(r.source for r in quote))
             found.append((easy_year, years[0], basis, source))
@@ -124,8 +126,8 @@ def _easy_mapping(
     for easy_year, key_year, basis, source in found:
         if easy_year in mapping and mapping[easy_year][0] != key_year:
             raise QuotaDataError(
-                f"sources disagree on the key EASY applied in {easy_year}: GWK "
-                f"{mapping[easy_year][0]} ({mapping[easy_year][2]}) vs {key_year} ({source})"
+                f"Quellen widersprechen sich, welchen Schlüssel EASY {easy_year} anwandte: GWK "
+                f"{mapping[easy_year][0]} ({mapping[easy_year][2]}) oder {key_year} ({source})"
             )
         mapping.setdefault(easy_year, (key_year, basis, source))
     return mapping
@@ -166,7 +168,7 @@ def key_shares(
     default) and source, so a caption can say which key was used.
     """
     if rule not in RULES:
-        raise ParameterError(f"rule {rule!r} unknown; use one of {', '.join(RULES)}")
+        raise ParameterError(f"Regel {rule!r} unbekannt; erlaubt: {', '.join(RULES)}")
     rows = _key_rows(keys)
     gwk = _gwk_keys(rows)
     key_year, basis, source = int(year), "gwk", ""
@@ -175,18 +177,19 @@ def key_shares(
         default = (
             int(year) - EASY_KEY_LAG,
             "default",
-            f"default rule: EASY applies the GWK key of the year {EASY_KEY_LAG} before",
+            f"Standardregel: EASY wendet den GWK-Schlüssel des Vorjahres an (Abstand "
+            f"{EASY_KEY_LAG} Jahr)",
         )
         key_year, basis, source = mapping.get(int(year), default)
     if key_year not in gwk:
-        text = f"no Königsteiner Schlüssel for year {year} under rule {rule!r}"
+        text = f"kein Königsteiner Schlüssel für {year} nach Regel {rule!r}"
         if rule == "easy":
             resolvable = set(mapping) | {y + EASY_KEY_LAG for y in gwk}
             text += (
-                f" (it would be the GWK key {key_year}, basis {basis}); EASY years that resolve: "
-                f"{_years_text(list(resolvable))}"
+                f" (es wäre der GWK-Schlüssel {key_year}, Grundlage {basis}); auflösbare "
+                f"EASY-Jahre: {_years_text(list(resolvable))}"
             )
-        raise KeyNotFoundError(f"{text}; GWK key years in the data: {_years_text(list(gwk))}")
+        raise KeyNotFoundError(f"{text}; GWK-Schlüsseljahre in den Daten: {_years_text(list(gwk))}")
     shares = pd.Series(gwk[key_year], name="share_percent", dtype=float).sort_index()
     shares.index.name = "land"
     if not source:

@@ -24,7 +24,9 @@ def land_key_weights(data_dir: Path | None = None) -> pd.DataFrame:
     sums = frame.groupby("land")["weight"].sum()
     off = sums[(sums - 1).abs() > 1e-9]
     if len(off):
-        raise QuotaDataError(f"land_key_weights: weights must sum to 1 per Land; {off.to_dict()}")
+        raise QuotaDataError(
+            f"land_key_weights: Gewichte müssen je Land 1 ergeben; {off.to_dict()}"
+        )
     return frame
 
 
@@ -45,12 +47,12 @@ def land_key(
     if rows.empty:
         known = ", ".join(codes.land_name(c) for c in sorted(weights["land"].unique()))
         text = (
-            f"distribution key of {codes.land_name(code)} ({code}) is unknown: no criterion "
-            f"weights in {LAND_KEY_WEIGHTS_FILE} (known for: {known or 'none'})"
+            f"Verteilschlüssel von {codes.land_name(code)} ({code}) unbekannt: keine "
+            f"Gewichte in {LAND_KEY_WEIGHTS_FILE} (bekannt für: {known or 'keines'})"
         )
         if rules is not None and "key_or_rule" in rules:
             said = rules.loc[rules["land"] == code, "key_or_rule"].dropna()
-            text += f"; land_rules says: {said.iloc[0]!r}" if len(said) else "; land_rules: none"
+            text += f"; land_rules sagt: {said.iloc[0]!r}" if len(said) else "; land_rules: nichts"
         raise UnknownLandKeyError(text)
     return rows
 
@@ -72,7 +74,7 @@ def apply_land_key(
     require_columns(
         municipalities,
         tuple(key["criterion"]),
-        f"municipalities for the key of {land}",
+        f"Kommunen für den Schlüssel von {land}",
         error=QuotaDataError,
     )
     share = pd.Series(0.0, index=municipalities.index, name="share")
@@ -82,11 +84,11 @@ def apply_land_key(
         if bad.any():
             label = bad[bad].index[0]
             raise QuotaDataError(
-                f"municipalities row {label!r}, column {criterion}: "
-                f"{municipalities.loc[label, criterion]} is not a number >= 0"
+                f"Kommunen, Zeile {label!r}, Spalte {criterion}: "
+                f"{municipalities.loc[label, criterion]} ist keine Zahl ≥ 0"
             )
         if values.sum() <= 0:
-            raise QuotaDataError(f"municipalities column {criterion}: the total is 0")
+            raise QuotaDataError(f"Kommunen, Spalte {criterion}: die Summe ist 0")
         share += weight * values / values.sum()
     share.attrs = dict(land=codes.land_code(land), rule_notes=list(key["rule_note"]))
     return share

@@ -106,7 +106,9 @@ def _population_at(population: pd.DataFrame, date: object | None) -> pd.Series:
     rows = population[population["date"] == when]
     if rows.empty:
         dates = ", ".join(d.strftime("%d.%m.%Y") for d in sorted(population["date"].unique()))
-        raise KeyNotFoundError(f"no population for {when:%d.%m.%Y}; dates in the data: {dates}")
+        raise KeyNotFoundError(
+            f"keine Einwohnerzahl zum {when:%d.%m.%Y}; Stichtage in den Daten: {dates}"
+        )
     pop = rows.set_index("land")["population"].astype("Int64")
     pop.attrs["date"] = when
     return pop

@@ -81,10 +81,12 @@ def crediting_scenarios(regular: pd.Series, special: pd.Series) -> pd.DataFrame:
     they come on top, total = obligation + special. ``extra_persons`` is the difference.
     """
     if not regular.index.equals(special.index):
-        raise QuotaDataError("regular and special must have the same index (the same units)")
+        raise QuotaDataError("regular und special brauchen denselben Index (dieselben Einheiten)")
     for name, s in (("regular", regular), ("special", special)):
         if s.isna().any() or (s < 0).any():
-            raise QuotaDataError(f"{name}: every value must be known and >= 0; got {s.to_dict()}")
+            raise QuotaDataError(
+                f"{name}: jeder Wert muss bekannt und ≥ 0 sein; erhalten {s.to_dict()}"
+            )
     out = pd.DataFrame({"regular_obligation": regular, "special_admissions": special})
     out["credited_regular"] = (regular - special).clip(lower=0)
     out["credited_total"] = out["credited_regular"] + special
@@ -133,7 +135,9 @@ def allocation_scenario(
     from haefen_analysis.datasets import geo
 
     if within not in WITHIN:
-        raise ParameterError(f"within must be one of {', '.join(WITHIN)}, not {within!r}")
+        raise ParameterError(
+            f"Verteilung im Land {within!r} unbekannt; erlaubt: {', '.join(WITHIN)}"
+        )
     code = codes.land_code(land)
     shares = key_shares(datasets.quota_keys(data_dir), year, rule)
     laender = allocate_to_laender(int(persons), shares)

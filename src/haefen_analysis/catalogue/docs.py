@@ -84,7 +84,7 @@ def update_data_readme(data_dir: str | Path | None = None, *, write: bool = True
     path = config.data_dir(dd) / "README.md"
     text = path.read_text(encoding="utf-8")
     if BEGIN not in text or END not in text:
-        raise CatalogueError(f"{path}: markers {BEGIN!r} … {END!r} not found")
+        raise CatalogueError(f"{path}: Markierungen {BEGIN!r} … {END!r} fehlen")
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     new = f"{head}{BEGIN}\n\n{render_docs(dd)}\n{END}{tail}"

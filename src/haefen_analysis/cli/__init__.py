@@ -1,17 +1,16 @@
 """The ``haefen`` command: data summaries, validation of analysts' files, official statistics,
 reports and decks; one module per subcommand.
 
-Errors are one clear line (file, row, column, value, rule) and a non-zero exit code, never a
-bare traceback.
+One error path: every failure a user causes (a ``HaefenError`` from any stage, or a check of
+the command itself) is one German line "Fehler: …" on stderr and exit code 1, never a
+traceback (``cli.common.fail``).
 """
 
 from __future__ import annotations
 
-import typer
+from haefen_analysis.cli import common, data, deck, importer, report, validate
 
-from haefen_analysis.cli import data, deck, importer, report, validate
-
-app = typer.Typer(help="Sichere Häfen: Daten, Prüfung und Berichte.", no_args_is_help=True)
+app = common.app("Sichere Häfen: Daten, Prüfung und Berichte.")
 app.add_typer(data.app, name="data")
 app.command("validate")(validate.validate)
 app.command("template")(validate.template)

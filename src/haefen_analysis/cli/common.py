@@ -1,30 +1,70 @@
-"""What every subcommand shares: the consoles, the ``--data-dir`` option, tables, ``fail``."""
+"""What every subcommand shares: the one error path (``fail``), the consoles, the typer app
+factory whose commands turn any ``HaefenError`` into ``fail`` instead of a traceback, the
+``--data-dir`` option and tables.
+
+What a user reads is German; user text (names, paths, values from data) is escaped, so rich
+never reads it as markup.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
+
+from haefen_analysis.errors import HaefenError
 
 console = Console()
+err_console = Console(stderr=True)
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Eigener data/-Ordner (sonst $HAEFEN_DATA_DIR).")
 ]
 
 
+def fail(message: object) -> NoReturn:
+    """Print "Fehler: …" to stderr (escaped, one line) and exit with code 1."""
+    err_console.print(f"[red]Fehler:[/red] {escape(str(message))}", soft_wrap=True, highlight=False)
+    raise typer.Exit(1)
+
+
+class HaefenGroup(TyperGroup):
+    """A command group whose subcommands fail with one German line on any ``HaefenError``."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HaefenError as exc:
+            fail(exc)
+
+
+def app(description: str, **options: Any) -> typer.Typer:
+    """A typer app (a command group) with the one error path; ``description`` is its German
+    help text."""
+    options = {"no_args_is_help": True, "pretty_exceptions_enable": False} | options
+    return typer.Typer(cls=HaefenGroup, help=description, **options)
+
+
+def say(message: str) -> None:
+    """One line of output on stdout (escaped, never wrapped)."""
+    console.print(escape(message), soft_wrap=True, highlight=False)
+
+
 def table(title: str, frame, columns: dict[str, str]) -> Table:
+    """A rich table of ``frame``'s ``columns`` (column → German title); values escaped."""
     out = Table(title=title)
     for label in columns.values():
         out.add_column(label)
     for row in frame[list(columns)].itertuples(index=False):
-        out.add_row(*["" if v is None or v != v else str(v) for v in row])
+        out.add_row(*[escape(_text(v)) for v in row])
     return out
 
 
-def fail(message: str) -> None:
-    console.print(f"[red]Fehler:[/red] {message}", soft_wrap=True)
-    raise typer.Exit(1)
+def _text(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "" if text in ("<NA>", "nan", "NaT", "None") else text

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from haefen_analysis.cli.common import DataDir, console, fail, table
+from haefen_analysis.cli import common
+from haefen_analysis.cli.common import DataDir, console, fail, say, table
 
-app = typer.Typer(help="Was geladen ist: Tabellen, Stand, Abdeckung.")
+app = common.app("Was geladen ist: Tabellen, Stand, Abdeckung.", no_args_is_help=False)
 
 
 @app.callback(invoke_without_command=True)
@@ -21,12 +22,8 @@ def data_summary(ctx: typer.Context, data_dir: DataDir = None) -> None:
         return
     from haefen_analysis.analysis.coverage import data_summary as summarise
     from haefen_analysis.catalogue import labels
-    from haefen_analysis.errors import DataValidationError
 
-    try:
-        frame = summarise(data_dir)
-    except (DataValidationError, FileNotFoundError) as exc:
-        fail(str(exc))
+    frame = summarise(data_dir)
     columns = ["table", "title", "rows", "as_of", "sources"]
     console.print(table("Geladene Daten", frame, labels.titles(columns)))
     console.print(_coverage_table(data_dir))
@@ -63,5 +60,5 @@ def data_docs(
 
     changed = update_data_readme(data_dir, write=not check)
     if check and changed:
-        fail("data/README.md is out of date: run `haefen data docs`")
-    console.print("data/README.md " + ("aktualisiert" if changed else "ist aktuell"))
+        fail("data/README.md ist nicht aktuell: `haefen data docs` ausführen")
+    say("data/README.md " + ("aktualisiert" if changed else "ist aktuell"))

@@ -1,7 +1,6 @@
 """``haefen deck``: the meeting deck (PPTX) for a Land or Germany.
 
 One command; the main app registers the function ``deck`` (``app.command("deck")(deck)``).
-``app`` holds it alone so tests can run it with typer's CliRunner.
 """
 
 from __future__ import annotations
@@ -10,9 +9,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-console = Console()
+from haefen_analysis.cli.common import fail, say
 
 
 def deck(
@@ -36,18 +34,11 @@ def deck(
     ] = None,
 ) -> None:
     """Foliensatz (PPTX, 16:9) für eine Sitzung: Kennzahlen, Karte, Ländervergleich, Quellen."""
-    from haefen_analysis.analysis.keys import KeyNotFoundError
-    from haefen_analysis.ingest.codes import UnknownLandError
+    from haefen_analysis.errors import KeyNotFoundError, UnknownLandError
     from haefen_analysis.publish.deck import build_deck
 
     try:
         path = build_deck(land, out, data_dir=data_dir, year=year)
     except (UnknownLandError, KeyNotFoundError) as exc:
-        option = "--land" if isinstance(exc, UnknownLandError) else "--year"
-        console.print(f"[red]Fehler:[/red] {option}: {exc}", soft_wrap=True)
-        raise typer.Exit(1) from None
-    console.print(f"Foliensatz geschrieben: {path}", soft_wrap=True)
-
-
-app = typer.Typer(help="Foliensatz für eine Sitzung.")
-app.command("deck")(deck)
+        fail(f"{'--land' if isinstance(exc, UnknownLandError) else '--year'}: {exc}")
+    say(f"Foliensatz geschrieben: {path}")

@@ -7,21 +7,15 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(
-    help="Amtliche Statistik einlesen (GENESIS-Online, Regionalstatistik).",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
+from haefen_analysis.cli import common
+from haefen_analysis.cli.common import fail, say
+
+app = common.app("Amtliche Statistik einlesen (GENESIS-Online, Regionalstatistik).")
 
 
 @app.callback()
 def _group() -> None:
     """Amtliche Statistik einlesen (GENESIS-Online, Regionalstatistik)."""
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"Fehler: {message}", err=True)
-    raise typer.Exit(1)
 
 
 @app.command("genesis")
@@ -41,22 +35,19 @@ def genesis_command(
 ) -> None:
     """Eine GENESIS-/Regionalstatistik-Datei einlesen und zusammenfassen."""
     from haefen_analysis.common.files import write_csv, write_parquet
-    from haefen_analysis.ingest.genesis import GenesisError, read_genesis
+    from haefen_analysis.ingest.genesis import read_genesis
 
     if out is not None and out.suffix.lower() not in {".csv", ".parquet"}:
-        _fail(f"--out {out.name}: nur .csv oder .parquet")
-    try:
-        df = read_genesis(path, cache=cache, allow_negative=allow_negative or None)
-    except GenesisError as exc:
-        _fail(str(exc))
+        fail(f"--out {out.name}: nur .csv oder .parquet")
+    df = read_genesis(path, cache=cache, allow_negative=allow_negative or None)
     for line in summary(df):
-        typer.echo(line)
+        say(line)
     if out is not None:
         try:
             (write_csv if out.suffix.lower() == ".csv" else write_parquet)(df, out)
         except OSError as exc:
-            _fail(f"{out}: nicht schreibbar ({exc.strerror})")
-        typer.echo(f"Gespeichert: {out}")
+            fail(f"{out}: nicht schreibbar ({exc.strerror})")
+        say(f"Gespeichert: {out}")
 
 
 def summary(df) -> list[str]:  # noqa: ANN001 - pandas stays a lazy import

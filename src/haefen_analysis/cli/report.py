@@ -12,21 +12,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from haefen_analysis.cli import common
+from haefen_analysis.cli.common import console, err_console, fail, say
+
 if TYPE_CHECKING:
     from haefen_analysis.publish.config import ReportConfig
 
-app = typer.Typer(
-    help="Berichte aus den Notebooks: HTML ohne Code, ausgeführtes Notebook, PDF, Übersicht.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
+app = common.app(
+    "Berichte aus den Notebooks: HTML ohne Code, ausgeführtes Notebook, PDF, Übersicht."
 )
-console = Console()
-err_console = Console(stderr=True)
 
 Jobs = Annotated[
     int | None,
@@ -70,18 +68,13 @@ Timeout = Annotated[
 ]
 
 
-def _fail(message: str) -> None:
-    err_console.print(f"[red]Fehler:[/red] {escape(message)}", soft_wrap=True, highlight=False)
-    raise typer.Exit(1)
-
-
 def _overrides(params: list[str] | None) -> dict[str, str]:
     """``-p NAME=WERT`` pairs; values stay text here and are cast by the runner's check."""
     out: dict[str, str] = {}
     for item in params or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            _fail(f"-p {item!r}: erwartet NAME=WERT")
+            fail(f"-p {item!r}: erwartet NAME=WERT")
         out[name.strip()] = value
     return out
 
@@ -89,7 +82,7 @@ def _overrides(params: list[str] | None) -> dict[str, str]:
 def _summary(jobs, results, opts) -> Table:
     from haefen_analysis.publish.portal import STATUS_LABELS
 
-    table = Table(title=f"Berichte in {opts.out_dir}")
+    table = Table(title=escape(f"Berichte in {opts.out_dir}"))
     for label in ("Bericht", "Status", "Sekunden", "Ausgabe"):
         table.add_column(label)
     for job, result in zip(jobs, results, strict=True):
@@ -98,7 +91,7 @@ def _summary(jobs, results, opts) -> Table:
         if result.error:
             status += f": {result.error}"
         seconds = f"{result.seconds:.1f}" if result.seconds is not None else "–"
-        table.add_row(job.title, status, seconds, path or "–")
+        table.add_row(escape(job.title), escape(status), seconds, escape(path or "–"))
     return table
 
 
@@ -117,19 +110,15 @@ def _run(
     cfg: "ReportConfig",
     timeout: float,
 ) -> None:
-    from haefen_analysis.errors import ExportError
     from haefen_analysis.publish import runner
     from haefen_analysis.publish.pdf import chromium
 
     runner.skip_iri_checker()  # this process only reads notebooks (see runner)
-    try:
-        planned = runner.plan(cfg, kinds, values, _overrides(params), public, limit)
-        if pdf:
-            chromium()
-    except (ValueError, ExportError) as exc:  # config, parameter, name and Land errors
-        _fail(str(exc))
+    planned = runner.plan(cfg, kinds, values, _overrides(params), public, limit)
+    if pdf:
+        chromium()
     if not planned:
-        _fail("keine Berichte ausgewählt")
+        fail("keine Berichte ausgewählt")
     opts = runner.Options(
         out_dir=runner.dated_dir(out), pdf=pdf, shared_plotlyjs=shared_plotlyjs, timeout=timeout
     )
@@ -144,13 +133,12 @@ def _run(
             planned, opts, jobs or os.cpu_count(), fail_fast, on_result=advance
         )
     console.print(_summary(planned, results, opts))
-    console.print(f"Übersicht: {opts.out_dir / 'index.html'}", soft_wrap=True, highlight=False)
+    say(f"Übersicht: {opts.out_dir / 'index.html'}")
     if interrupted:
         raise typer.Exit(130)
     failed = [r for r in results if r.status != "ok"]
     if failed:
-        err_console.print(f"[red]{len(failed)} von {len(results)} Berichten ohne Erfolg[/red]")
-        raise typer.Exit(1)
+        fail(f"{len(failed)} von {len(results)} Berichten ohne Erfolg")
 
 
 @app.callback()
@@ -190,13 +178,10 @@ def _kind_command(name: str, help_text: str, kind: str | None, subject: str | No
         from haefen_analysis.publish.config import load_config
         from haefen_analysis.publish.runner import member_parameter
 
-        try:
-            cfg = load_config(config_path)
-            kinds = [kind] if kind else [k.name for k in cfg.kinds.values() if k.in_all]
-            if land is not None:
-                values = [member_parameter(v, land) for v in values or []]
-        except ValueError as exc:
-            _fail(str(exc))
+        cfg = load_config(config_path)
+        kinds = [kind] if kind else [k.name for k in cfg.kinds.values() if k.in_all]
+        if land is not None:
+            values = [member_parameter(v, land) for v in values or []]
         _run(
             kinds,
             values or None,

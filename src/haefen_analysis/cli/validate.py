@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from haefen_analysis.cli.common import DataDir, console, fail
+from haefen_analysis.cli.common import DataDir, console, fail, say
 
 
 def validate(
@@ -24,36 +25,34 @@ def validate(
     from haefen_analysis.ingest.workbook import validate_workbook
 
     if not path.exists():
-        fail(f"{path}: file not found")
+        fail(f"{path}: Datei nicht gefunden")
     is_workbook = path.suffix.lower() in (".xlsx", ".xlsm") and table is None
-    try:
-        results = (
-            validate_workbook(path, data_dir, dry_run=dry_run)
-            if is_workbook
-            else [validate_file(path, table, data_dir, dry_run=dry_run)]
-        )
-    except (ValueError, KeyError) as exc:
-        fail(f"{path}: {exc}")
+    results = (
+        validate_workbook(path, data_dir, dry_run=dry_run)
+        if is_workbook
+        else [validate_file(path, table, data_dir, dry_run=dry_run)]
+    )
     for result in results:
         _report_intake(result)
-    if any(r.rejected for r in results):
-        raise typer.Exit(1)
+    rejected = sum(r.rejected for r in results)
+    if rejected:
+        fail(f"{path}: {rejected} Zeile(n) abgelehnt (Gründe oben und in der Quarantäne-Datei)")
 
 
 def _report_intake(result) -> None:
     for fix in result.corrections:
-        console.print(f"[yellow]korrigiert:[/yellow] {fix}", soft_wrap=True)
+        console.print(f"[yellow]korrigiert:[/yellow] {escape(fix)}", soft_wrap=True)
     for problem in result.problems:
-        console.print(f"[red]abgelehnt:[/red] {problem}", soft_wrap=True)
-    console.print(
+        console.print(f"[red]abgelehnt:[/red] {escape(str(problem))}", soft_wrap=True)
+    say(
         f"{result.file} → Tabelle {result.table!r}: {result.rows} Zeilen, "
         f"{result.accepted} übernommen, {result.already_present} schon vorhanden, "
         f"{result.rejected} abgelehnt."
     )
     if result.merged_into:
-        console.print(f"übernommen nach {result.merged_into}")
+        say(f"übernommen nach {result.merged_into}")
     if result.quarantine:
-        console.print(f"Quarantäne: {result.quarantine}")
+        say(f"Quarantäne: {result.quarantine}")
 
 
 def template(
@@ -64,4 +63,4 @@ def template(
     """Schreibt den Excel-Meldebogen für Kommunen (Zusagen, Aufnahmen, Auswahllisten)."""
     from haefen_analysis.ingest.workbook import write_template
 
-    console.print(f"Meldebogen geschrieben: {write_template(path)}")
+    say(f"Meldebogen geschrieben: {write_template(path)}")

@@ -17,7 +17,7 @@ import pandas as pd
 from haefen_analysis import config
 from haefen_analysis.catalogue.schema import Resource, catalogue, resource
 from haefen_analysis.common.text import read_text
-from haefen_analysis.errors import DataValidationError, TableNotFoundError
+from haefen_analysis.errors import DataValidationError, ParseError, TableNotFoundError
 from haefen_analysis.ingest.validate import check_table
 
 DEMANDS_DERIVED_FROM_MEMBERS = "buendnis_membership"
@@ -28,7 +28,10 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, str]:
     text, encoding = read_text(path)
     first = text.split("\n", 1)[0]
     sep = ";" if first.count(";") > first.count(",") else ","
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+    except pd.errors.ParserError as exc:  # e.g. a row with more fields than the header
+        raise ParseError(f"{path}: keine lesbare CSV-Tabelle ({exc})") from None
     return frame, encoding
 
 
@@ -79,7 +82,7 @@ def load(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     res = resource(name, dd)
     files = _files(res, dd)
     if not files:
-        raise TableNotFoundError(f"table {name!r}: {config.data_dir(dd) / res.path} not found")
+        raise TableNotFoundError(f"Tabelle {name!r}: {config.data_dir(dd) / res.path} fehlt")
     return _load(name, dd, _stamp(files)).copy()
 
 

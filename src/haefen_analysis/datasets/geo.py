@@ -282,7 +282,7 @@ def locate_members(members: pd.DataFrame, data_dir: Path | None = None) -> pd.Da
     ``members`` needs ``member_id``, ``name``, ``kind`` and ``land`` (AGS code or any Land
     spelling, may be empty). Unresolved members are also named in one warning.
     """
-    require_columns(members, ("member_id", "name", "kind", "land"), "members", LocationError)
+    require_columns(members, ("member_id", "name", "kind", "land"), "Mitglieder", LocationError)
     index = _index(data_dir)
     rows = []
     for position, member in enumerate(members.itertuples(index=False)):
@@ -291,12 +291,13 @@ def locate_members(members: pd.DataFrame, data_dir: Path | None = None) -> pd.Da
             land = _land(member.land, data_dir)
         except codes.UnknownLandError as err:
             raise LocationError(
-                f"members row {position} (member_id {member.member_id!r}), column 'land': {err}"
+                f"Mitglieder, Zeile {position} (member_id {member.member_id!r}), "
+                f"Spalte 'land': {err}"
             ) from err
         if kind not in KINDS:
             raise LocationError(
-                f"members row {position} (member_id {member.member_id!r}), column 'kind': "
-                f"{member.kind!r} is not one of {sorted(KINDS)}"
+                f"Mitglieder, Zeile {position} (member_id {member.member_id!r}), Spalte 'kind': "
+                f"{member.kind!r} ist keine der Arten {', '.join(sorted(KINDS))}"
             )
         if kind in LAND_KINDS:
             found, level = _locate_land(index, member.name, land, data_dir), "land"
@@ -326,7 +327,7 @@ def locate_members(members: pd.DataFrame, data_dir: Path | None = None) -> pd.Da
     lost = unresolved(result)
     if len(lost):
         warnings.warn(
-            f"{len(lost)} member(s) not located: " + "; ".join(lost["name"]),
+            f"{len(lost)} Mitglied(er) nicht verortet: " + "; ".join(lost["name"]),
             UnresolvedMembersWarning,
             stacklevel=2,
         )

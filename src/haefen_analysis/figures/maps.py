@@ -161,10 +161,10 @@ def _check_index(values: pd.Series, areas: pd.DataFrame, what: str) -> pd.Series
     values.index = values.index.astype(str)
     unknown = sorted(set(values.index) - set(areas["ags"]))
     if unknown:
-        raise ValueError(f"{what}: unknown AGS in the index of values: {unknown}")
+        raise ValueError(f"{what}: unbekannte AGS im Index der Werte: {unknown}")
     duplicated = sorted(set(values.index[values.index.duplicated()]))
     if duplicated:
-        raise ValueError(f"{what}: AGS appear more than once in values: {duplicated}")
+        raise ValueError(f"{what}: AGS mehrfach in den Werten: {duplicated}")
     return values
 
 

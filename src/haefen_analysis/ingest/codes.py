@@ -81,8 +81,8 @@ def land_code(value: object, data_dir: Path | None = None) -> str:
     by_name = {fold(land.name): land.name for land in laender(data_dir)}
     by_name |= {fold(land.name_en): land.name for land in laender(data_dir)}
     close = difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.6)
-    hint = ", ".join(dict.fromkeys(by_name[c] for c in close)) or "none"
-    raise UnknownLandError(f"unknown Land {value!r} (close matches: {hint})")
+    hint = ", ".join(dict.fromkeys(by_name[c] for c in close)) or "keine"
+    raise UnknownLandError(f"unbekanntes Land {value!r} (ähnlich: {hint})")
 
 
 def land(value: object, data_dir: Path | None = None) -> Land:

@@ -55,8 +55,9 @@ class IntakeResult:
     quarantine: Path | None = None
 
 
-def detect_table(columns: list[str], data_dir: Path | None = None) -> str:
-    """The table whose columns the file has (exactly, in any order)."""
+def detect_table(columns: list[str], data_dir: Path | None = None, file: str = "") -> str:
+    """The table whose columns the file has (exactly, in any order); ``file`` names the file
+    in the error."""
     cols = set(columns)
     for name, res in catalogue(data_dir).items():
         if set(res.columns) == cols and name in USER_TABLES:
@@ -64,9 +65,10 @@ def detect_table(columns: list[str], data_dir: Path | None = None) -> str:
     best = max(
         (n for n in USER_TABLES), key=lambda n: len(cols & set(resource(n, data_dir).columns))
     )
+    where = f"{file}: " if file else ""
     raise IntakeError(
-        f"cannot tell which table the columns {sorted(cols)} belong to; closest is {best!r} "
-        f"with columns {resource(best, data_dir).columns} (use --table to say which)"
+        f"{where}Tabelle nicht erkennbar an den Spalten {sorted(cols)}; am nächsten ist {best!r} "
+        f"mit den Spalten {resource(best, data_dir).columns} (mit --table angeben)"
     )
 
 
@@ -87,7 +89,7 @@ def _normalise(
                 continue
             if new != value:
                 raw.at[idx, f.name] = new
-                fixes.append(f"row {int(idx) + 2}, column {f.name!r}: {value!r} → {new!r}")
+                fixes.append(f"Zeile {int(idx) + 2}, Spalte {f.name!r}: {value!r} → {new!r}")
     return problems
 
 
@@ -106,8 +108,8 @@ def _normalise_value(f: Field, value: str, row: pd.Series, table: str, ids: set[
         num = parse.parse_number(value)
         if num.qualifier != "exact" or num.value != int(num.value):
             raise ParseError(
-                f"{value!r} is not an exact whole number; put the number here and the "
-                "qualifier (up_to/about/range/more_than) in the qualifier column"
+                f"{value!r} ist keine genaue ganze Zahl: die Zahl gehört hierher, die Art der "
+                "Angabe (up_to/about/range/more_than) in die Spalte der Angabe"
             )
         return str(int(num.value))
     return value
@@ -122,7 +124,7 @@ def _fill_ids(raw: pd.DataFrame, table: str, fixes: list[str]) -> None:
         content = "|".join(raw.loc[idx].drop(col).fillna("").astype(str))
         new = "u-" + hashlib.sha1(content.encode()).hexdigest()[:10]
         raw.at[idx, col] = new
-        fixes.append(f"row {int(idx) + 2}, column {col!r}: empty → generated id {new!r}")
+        fixes.append(f"Zeile {int(idx) + 2}, Spalte {col!r}: leer → erzeugte ID {new!r}")
 
 
 def _read(path: Path, table: str | None, data_dir: Path | None) -> tuple[pd.DataFrame, str]:
@@ -144,8 +146,10 @@ def validate_file(
     quarantine the rest. Workbooks from ``haefen template``: ``workbook.validate_workbook``."""
     path, dd = Path(path), Path(data_dir) if data_dir is not None else None
     raw, encoding = _read(path, table, dd)
-    table = table or detect_table(list(raw.columns), dd)
-    fixes = ["file is not UTF-8: read as cp1252 (Windows/Excel)"] if encoding == "cp1252" else []
+    table = table or detect_table(list(raw.columns), dd, str(path))
+    fixes = (
+        ["Datei nicht in UTF-8: als cp1252 gelesen (Windows/Excel)"] if encoding == "cp1252" else []
+    )
     return validate_frame(raw, table, str(path), dd, today=today, dry_run=dry_run, fixes=fixes)
 
 
@@ -201,7 +205,7 @@ def validate_frame(
                     key[0],
                     str(row_key[0]),
                     "conflict",
-                    "another row with the same key already exists in the data",
+                    "eine andere Zeile mit demselben Schlüssel ist schon in den Daten",
                 )
             )
             bad.add(idx)

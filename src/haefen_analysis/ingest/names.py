@@ -98,24 +98,29 @@ class NameResolver:
         cands = self.index.get(name_key(name), [])
         if not cands:
             close = difflib.get_close_matches(name_key(name), list(self.index), n=3, cutoff=0.75)
-            hint = ", ".join(c.describe() for k in close for c in self.index[k]) or "none"
-            raise UnknownNameError(f"unknown member name {name!r} (close matches: {hint})")
+            hint = ", ".join(c.describe() for k in close for c in self.index[k]) or "keine"
+            raise UnknownNameError(f"unbekannter Name {name!r} (ähnlich: {hint})")
         if code:
             in_land = [c for c in cands if c.land == code]
             if not in_land:
                 found = ", ".join(c.describe() for c in cands)
-                raise UnknownNameError(f"no member {name!r} in {land_name(code)} (found: {found})")
+                raise UnknownNameError(
+                    f"kein Mitglied {name!r} in {land_name(code)} (gefunden: {found})"
+                )
             cands = in_land
         targets = {(c.member_id, c.land) for c in cands}
         if len(targets) > 1:
             found = "; ".join(dict.fromkeys(c.describe() for c in cands))
-            raise AmbiguousNameError(f"name {name!r} is ambiguous – give the Land: {found}")
+            raise AmbiguousNameError(
+                f"Name {name!r} ist mehrdeutig – bitte das Land angeben: {found}"
+            )
         cand = cands[0]
         if cand.member_id is None:
-            raise UnknownNameError(f"{name!r} is {cand.describe()}: {cand.note}")
+            raise UnknownNameError(f"{name!r} ist {cand.describe()}: {cand.note}")
         if cand.warn:
             warnings.warn(
-                f"{name!r} matched to {cand.name!r} via a known misspelling ({cand.note})",
+                f"{name!r} als {cand.name!r} erkannt, über eine bekannte Falschschreibung "
+                f"({cand.note})",
                 NameMismatchWarning,
                 stacklevel=2,
             )
@@ -139,7 +144,7 @@ class NameResolver:
         unmapped = sorted({n for (n, _), (m, _) in results.items() if m is pd.NA})
         if unmapped:
             warnings.warn(
-                f"{len(unmapped)} name(s) could not be mapped: {', '.join(map(str, unmapped))}",
+                f"{len(unmapped)} Name(n) nicht zugeordnet: {', '.join(map(str, unmapped))}",
                 stacklevel=2,
             )
         return out

@@ -95,9 +95,9 @@ def parse_date(text: str) -> PartialDate:
                 return PartialDate(date(y, mo, int(d)), "day")
             return PartialDate(date(y, mo, 1), "month")
     except ValueError as exc:  # e.g. 31.02.2019
-        raise ParseError(f"not a valid date: {raw!r} ({exc})") from exc
+        raise ParseError(f"kein gültiges Datum: {raw!r} (diesen Tag gibt es nicht)") from exc
     raise ParseError(
-        f"not a date: {raw!r} (expected e.g. '11. Juli 2019', '04.12.2023', 'Juli 2019', "
+        f"kein Datum: {raw!r} (erwartet z. B. '11. Juli 2019', '04.12.2023', 'Juli 2019', "
         "'2019', '2019-07-11')"
     )
 
@@ -140,6 +140,6 @@ def parse_number(text: str) -> Number:
     if re.fullmatch(_NUMBER, s):
         return Number(_german_float(s), qualifier)
     raise ParseError(
-        f"not a number: {raw!r} (expected German notation such as '1.234', '1.234,5', "
-        "'ca. 40', 'bis zu 100' or '350-500')"
+        f"keine Zahl: {raw!r} (erwartet deutsche Schreibweise wie '1.234', '1.234,5', "
+        "'ca. 40', 'bis zu 100' oder '350-500')"
     )

@@ -34,11 +34,11 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}"
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", Zeile {self.row}"
         if self.column:
-            where += f", column {self.column!r}"
-        value = f", value {self.value!r}" if self.value is not None else ""
-        return f"{where}{value}: {self.message} [rule: {self.rule}]"
+            where += f", Spalte {self.column!r}"
+        value = f", Wert {self.value!r}" if self.value is not None else ""
+        return f"{where}{value}: {self.message} [Regel: {self.rule}]"
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -81,20 +81,23 @@ def _type_column(f: Field, col: pd.Series, out: dict, c: _Collector, today: date
     if f.type in ("integer", "number"):
         num = pd.to_numeric(col.where(present), errors="coerce")
         bad = present & num.isna()
-        c.rows(bad, f, "type", f"not a {f.type}")
+        c.rows(bad, f, "type", "keine ganze Zahl" if f.type == "integer" else "keine Zahl")
         if f.type == "integer":
             frac = present & ~bad & (num % 1 != 0)
-            c.rows(frac, f, "type", "not a whole number")
+            c.rows(frac, f, "type", "keine ganze Zahl")
             num = num.where(~frac)
             out[f.name] = num.round().astype("Int64")
         else:
             out[f.name] = num.astype("Float64")
         return num
     dates, precision, invalid = _partial_dates(col)
-    c.rows(invalid, f, "type", "not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
+    c.rows(invalid, f, "type", "kein Datum der Form JJJJ, JJJJ-MM oder JJJJ-MM-TT")
     if f.not_future:
         c.rows(
-            dates > pd.Timestamp(today), f, "not_future", f"date lies in the future (after {today})"
+            dates > pd.Timestamp(today),
+            f,
+            "not_future",
+            f"Datum liegt in der Zukunft (nach {today})",
         )
     out[f.name] = dates
     out[f"{f.name}_precision"] = precision
@@ -126,7 +129,7 @@ def check_table(
                 ", ".join(missing),
                 None,
                 "missing_column",
-                f"column(s) missing; table {res.name!r} needs: {', '.join(res.columns)}",
+                f"Spalte(n) fehlen; Tabelle {res.name!r} braucht: {', '.join(res.columns)}",
             )
         )
     if extra:
@@ -137,7 +140,7 @@ def check_table(
                 ", ".join(extra),
                 None,
                 "unknown_column",
-                f"column(s) not in table {res.name!r} (allowed: {', '.join(res.columns)})",
+                f"Spalte(n) nicht in Tabelle {res.name!r} (erlaubt: {', '.join(res.columns)})",
             )
         )
     if missing or extra:
@@ -147,19 +150,19 @@ def check_table(
         col = raw[f.name].fillna("").astype(str).str.strip()
         present = col != ""
         if f.required:
-            c.rows(~present, f, "required", "value required")
+            c.rows(~present, f, "required", "Wert fehlt")
         num = _type_column(f, col, out, c, today)
         if f.enum:
-            c.rows(present & ~col.isin(f.enum), f, "enum", f"must be one of {', '.join(f.enum)}")
+            c.rows(present & ~col.isin(f.enum), f, "enum", f"erlaubt: {', '.join(f.enum)}")
         if f.pattern:
-            c.rows(present & ~col.str.fullmatch(f.pattern), f, "pattern", f"must match {f.pattern}")
+            c.rows(present & ~col.str.fullmatch(f.pattern), f, "pattern", f"Muster: {f.pattern}")
         if f.minimum is not None:
-            c.rows(present & (num < f.minimum), f, "minimum", f"must be ≥ {f.minimum:g}")
+            c.rows(present & (num < f.minimum), f, "minimum", f"muss ≥ {f.minimum:g} sein")
         if f.maximum is not None:
-            c.rows(present & (num > f.maximum), f, "maximum", f"must be ≤ {f.maximum:g}")
+            c.rows(present & (num > f.maximum), f, "maximum", f"muss ≤ {f.maximum:g} sein")
         if f.unique:
             dup = present & col.duplicated(keep="first")
-            c.rows(dup, f, "unique", "duplicate value (an earlier row has it)")
+            c.rows(dup, f, "unique", "doppelter Wert (eine frühere Zeile hat ihn)")
     if res.primary_key and not any(res.field(k).unique for k in res.primary_key):
         key = raw[list(res.primary_key)].fillna("").astype(str)
         dup = key.duplicated(keep="first")
@@ -167,7 +170,7 @@ def check_table(
             dup,
             res.field(res.primary_key[0]),
             "primary_key",
-            f"duplicate key ({', '.join(res.primary_key)}) – an earlier row has the same",
+            f"doppelter Schlüssel ({', '.join(res.primary_key)}): eine frühere Zeile hat denselben",
         )
     for fk in res.foreign_keys:
         allowed = (references or {}).get(f"{fk.resource}.{fk.reference_fields[0]}")
@@ -178,7 +181,7 @@ def check_table(
             (col != "") & ~col.isin(allowed),
             res.field(fk.fields[0]),
             "foreign_key",
-            f"not found in table {fk.resource!r} ({fk.reference_fields[0]})",
+            f"nicht in Tabelle {fk.resource!r} ({fk.reference_fields[0]})",
         )
     typed = pd.DataFrame(out, index=raw.index)
     return typed, sorted(c.items, key=lambda p: (p.row or 0, p.column or ""))

@@ -133,7 +133,7 @@ def _table_for(headers: list[str], sheet: str) -> str | None:
 
 
 FORMULA_WITHOUT_VALUE = (
-    "formula without a computed value: type the value, or open and save the file in Excel"
+    "Formel ohne berechneten Wert: den Wert eintragen oder die Datei in Excel öffnen und speichern"
 )
 
 
@@ -144,7 +144,7 @@ def _unmerge(grid: list[list[str]], ws: object, fixes: list[str]) -> None:
         for r in range(merged.min_row, merged.max_row + 1):
             for c in range(merged.min_col, merged.max_col + 1):
                 grid[r - 1][c - 1] = top
-        fixes.append(f"merged cells {merged.coord}: value {top!r} used for every cell")
+        fixes.append(f"verbundene Zellen {merged.coord}: Wert {top!r} für jede Zelle übernommen")
 
 
 def _formulas(ws: object, grid: list[list[str]], columns: list[str], label: str, fixes: list[str]):
@@ -155,7 +155,7 @@ def _formulas(ws: object, grid: list[list[str]], columns: list[str], label: str,
             computed = grid[cell.row - 1][cell.column - 1]
             column = columns[cell.column - 1]
             if computed:
-                fixes.append(f"row {cell.row}, {column!r}: formula {cell.value} → {computed!r}")
+                fixes.append(f"Zeile {cell.row}, {column!r}: Formel {cell.value} → {computed!r}")
             else:
                 problems.append(
                     Problem(
@@ -172,7 +172,7 @@ def read_workbook(path: str | Path) -> list[Sheet]:
         values = load_workbook(path, data_only=True)
         formulas = load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
-        raise WorkbookError(f"{path}: not a readable Excel workbook ({exc})") from exc
+        raise WorkbookError(f"{path}: keine lesbare Excel-Arbeitsmappe ({exc})") from exc
     sheets = []
     for ws in values.worksheets:
         headers = [_text(c.value) for c in ws[1]] if ws.max_row else []
@@ -182,7 +182,7 @@ def read_workbook(path: str | Path) -> list[Sheet]:
         if table is None:
             continue
         label = f"{path} [Blatt {ws.title}]"
-        fixes = [] if ws.title in SHEETS else [f"sheet {ws.title!r} recognised as {table!r}"]
+        fixes = [] if ws.title in SHEETS else [f"Blatt {ws.title!r} als Tabelle {table!r} erkannt"]
         grid = [[_text(c.value) for c in row] for row in ws.iter_rows(min_row=1)]
         _unmerge(grid, ws, fixes)
         res = resource(table)
@@ -197,7 +197,8 @@ def read_workbook(path: str | Path) -> list[Sheet]:
         sheets.append(Sheet(ws.title, table, frame.fillna(""), fixes, problems))
     if not sheets:
         raise WorkbookError(
-            f"{path}: no data sheet found (expected {', '.join(SHEETS)} or their column headers)"
+            f"{path}: kein Datenblatt gefunden (erwartet {', '.join(SHEETS)} oder deren "
+            "Spaltenköpfe)"
         )
     return sheets
 

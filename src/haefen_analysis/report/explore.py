@@ -28,7 +28,7 @@ class Explorer:
 
     def __init__(self, land: str = "SH", measure: str = MEASURES[0], year: int = 2020):
         if measure not in MEASURES:
-            raise ParameterError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
+            raise ParameterError(f"Kennzahl {measure!r} unbekannt; erlaubt: {', '.join(MEASURES)}")
         self.per_land = analysis.per_land.table(year)
         self.points = analysis.member_points()
         lands = [(x.name, x.ags) for x in codes.laender()]
