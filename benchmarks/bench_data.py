@@ -27,10 +27,15 @@ def timed(fn, repeat: int = 5) -> float:
 def fresh_process(code: str) -> float:
     """Wall time of ``code`` in a new interpreter (cold: nothing cached, imports included)."""
     out = subprocess.run(
-        [sys.executable, "-c", f"import time; t=time.perf_counter(); {code}; "
-         "print(time.perf_counter()-t)"],  # fmt: skip
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            f"import time; t=time.perf_counter(); {code}; print(time.perf_counter()-t)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -42,8 +47,9 @@ def main() -> None:
     imp = min(fresh_process("import haefen_analysis") for _ in range(3))
     print(f"import haefen_analysis: {imp:.3f} s (target ≤ 1 s)")
 
-    cold = min(fresh_process("from haefen_analysis import datasets; datasets.load_all()")
-               for _ in range(3))  # fmt: skip
+    cold = min(
+        fresh_process("from haefen_analysis import datasets; datasets.load_all()") for _ in range(3)
+    )
     print(f"load all tables, cold (new process, imports included): {cold:.3f} s")
 
     datasets.load_all()
@@ -51,8 +57,10 @@ def main() -> None:
     files = [r.path for r in catalogue().values()]
     data = datasets.config.data_dir()
     naive = timed(lambda: [pd.read_csv(data / f) for f in files])
-    print(f"load all tables, warm: {warm:.4f} s (target ≤ 0.2 s); naive re-read of the CSVs "
-          f"without validation: {naive:.4f} s; ratio {warm / naive:.2f}")  # fmt: skip
+    print(
+        f"load all tables, warm: {warm:.4f} s (target ≤ 0.2 s); naive re-read of the CSVs "
+        f"without validation: {naive:.4f} s; ratio {warm / naive:.2f}"
+    )
 
     # 11,000 names as they arrive from sources: spellings of members repeat, many are unknown
     members = datasets.members()
@@ -71,8 +79,10 @@ def main() -> None:
                     names.NameResolver(members, datasets.load("aliases")).resolve(name)
 
         slow = timed(naive_loop, repeat=1) * 10
-    print(f"normalise 11,000 names: {fast:.3f} s (target ≤ 0.5 s); naive (index rebuilt per "
-          f"name, extrapolated from 1,100): {slow:.2f} s; ratio {fast / slow:.3f}")  # fmt: skip
+    print(
+        f"normalise 11,000 names: {fast:.3f} s (target ≤ 0.5 s); naive (index rebuilt per "
+        f"name, extrapolated from 1,100): {slow:.2f} s; ratio {fast / slow:.3f}"
+    )
 
 
 if __name__ == "__main__":

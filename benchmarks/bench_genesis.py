@@ -71,7 +71,7 @@ def naive(path: Path) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def timed(func, *args, **kwargs):  # noqa: ANN001, ANN202 - tiny helper
+def timed(func, *args, **kwargs):
     start = time.perf_counter()
     result = func(*args, **kwargs)
     return time.perf_counter() - start, result

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from haefen_analysis import datasets
-from haefen_analysis.analysis.apportionment import capped_proportional, hare_niemeyer
+from haefen_analysis.analysis.apportionment import capped_sainte_lague, hare_niemeyer
 from haefen_analysis.analysis.per_land import per_land_table
 from haefen_analysis.ingest import codes
 
@@ -103,16 +103,16 @@ def main() -> None:
     )
     line(
         f"Sainte-Laguë uncapped, {PERSONS:,} / {MUNICIPALITIES:,}",
-        best_ms(lambda: capped_proportional(population, PERSONS)),
+        best_ms(lambda: capped_sainte_lague(population, PERSONS)),
         best_ms(lambda: naive_capped_webster(pop_list, PERSONS, [PERSONS] * MUNICIPALITIES), 3),
     )
-    capped = capped_proportional(population, 150_000, caps)
+    capped = capped_sainte_lague(population, 150_000, caps)
     naive = naive_capped_webster(pop_list, 150_000, caps_list)
     same = capped.persons.tolist() == naive
     print(f"  (capped check: placed {capped.placed:,}, equal to the naive result: {same})")
     line(
         f"Sainte-Laguë capped by offers (0-39 places), {sum(caps_list):,} capacity",
-        best_ms(lambda: capped_proportional(population, PERSONS, caps)),
+        best_ms(lambda: capped_sainte_lague(population, PERSONS, caps)),
         best_ms(lambda: naive_capped_webster(pop_list, PERSONS, caps_list), repeat=3),
     )
 

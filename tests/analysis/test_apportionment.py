@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from haefen_analysis.analysis.apportionment import (
     AllocationError,
-    capped_proportional,
+    capped_sainte_lague,
     hare_niemeyer,
 )
 
@@ -81,27 +81,27 @@ def test_capped_example_where_an_offer_runs_out() -> None:
     # Populations 50,000 / 30,000 / 20,000, offers 10 / 40 / 40, 61 persons by population.
     # Uncapped: 30.5 / 18.3 / 12.2 -> A would exceed its 10 places, so A gets 10 and the other
     # 51 are split 3:2 -> 30.6 / 20.4 -> 31 / 20.
-    result = capped_proportional([50_000, 30_000, 20_000], 61, [10, 40, 40])
+    result = capped_sainte_lague([50_000, 30_000, 20_000], 61, [10, 40, 40])
     assert result.persons.tolist() == [10, 31, 20]
     assert (result.placed, result.unplaced) == (61, 0)
 
 
 def test_capped_reports_what_cannot_be_placed() -> None:
-    result = capped_proportional([50_000, 30_000, 20_000], 100, [10, 40, 40])
+    result = capped_sainte_lague([50_000, 30_000, 20_000], 100, [10, 40, 40])
     assert result.persons.tolist() == [10, 40, 40]
     assert (result.placed, result.unplaced) == (90, 10)
 
 
 def test_capped_gives_nothing_to_zero_weight_even_with_places() -> None:
-    result = capped_proportional([0, 1], 5, [10, 2])
+    result = capped_sainte_lague([0, 1], 5, [10, 2])
     assert result.persons.tolist() == [0, 2]
     assert result.unplaced == 3
 
 
 def test_capped_ties_and_exact_ties_of_claims() -> None:
-    assert capped_proportional([1, 1, 1], 2).persons.tolist() == [1, 1, 0]
+    assert capped_sainte_lague([1, 1, 1], 2).persons.tolist() == [1, 1, 0]
     # Claims 3/0.5 = 6 and 9/1.5 = 6 tie exactly for the 4th person: the larger weight wins.
-    assert capped_proportional([3, 9], 4).persons.tolist() == [1, 3]
+    assert capped_sainte_lague([3, 9], 4).persons.tolist() == [1, 3]
 
 
 def _webster_oracle(weights: list[int], total: int, caps: list[int]) -> list[int]:
@@ -131,25 +131,25 @@ capped_case = st.integers(1, 8).flatmap(
 @given(capped_case)
 def test_capped_matches_the_exact_seat_by_seat_method(case) -> None:
     weights, caps, total = case
-    result = capped_proportional(weights, total, caps)
+    result = capped_sainte_lague(weights, total, caps)
     assert result.persons.tolist() == _webster_oracle(weights, total, caps)
 
 
 @given(capped_case)
 def test_capped_properties(case) -> None:
     weights, caps, total = case
-    result = capped_proportional(weights, total, caps)
+    result = capped_sainte_lague(weights, total, caps)
     capacity = sum(c for w, c in zip(weights, caps, strict=True) if w > 0)
     assert (result.persons >= 0).all()
     assert (result.persons <= np.array(caps)).all()
     assert result.placed == result.persons.sum() == min(total, capacity)
     assert result.unplaced == total - result.placed
-    bigger = capped_proportional(weights, total + 1, caps)
+    bigger = capped_sainte_lague(weights, total + 1, caps)
     assert (bigger.persons >= result.persons).all()  # monotone in N: no Alabama paradox
 
 
 @given(st.lists(st.integers(1, 10**7), min_size=1, max_size=40), st.integers(0, 10**5))
 def test_uncapped_sums_to_total_for_large_numbers(weights, total) -> None:
-    result = capped_proportional(weights, total)
+    result = capped_sainte_lague(weights, total)
     assert result.persons.sum() == total
     assert result.unplaced == 0

@@ -73,9 +73,16 @@ def frames(keys, pledges, admissions, statements) -> dict[str, object]:
         {"land": ["DE", "DE", "01", "05"], "crediting": ["unknown", "unknown", "yes", "no"]}
     )
     return dict(
-        members=members, pledges=pledges, admissions=admissions, population=population,
-        keys=keys, land_rules=rules, year=2019, rule="gwk", statements=statements,
-    )  # fmt: skip
+        members=members,
+        pledges=pledges,
+        admissions=admissions,
+        population=population,
+        keys=keys,
+        land_rules=rules,
+        year=2019,
+        rule="gwk",
+        statements=statements,
+    )
 
 
 def test_per_land_table_by_hand(frames) -> None:
@@ -117,12 +124,7 @@ def test_definitions_have_labels() -> None:
 
 
 def test_runs_on_the_curated_data() -> None:
-    from haefen_analysis import datasets
-
-    table = per_land.per_land_table(
-        datasets.members(), datasets.pledges(), datasets.admissions(), datasets.population(),
-        datasets.quota_keys(), datasets.land_rules(), year=2022,
-    )  # fmt: skip
+    table = per_land.table(2022)
     assert table.attrs["key_attrs"]["key_year"] == 2019  # EASY still used the 2019 key in 2022
     assert len(table) == 17
     assert table.loc[codes.GERMANY, "key_share_percent"] == pytest.approx(100.0)

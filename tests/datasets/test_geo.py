@@ -175,9 +175,10 @@ def test_locate_members_cached_matches_and_follows_changes(data_copy):
     members = datasets.members().head(20)
     first = geo.locate_members_cached(members)
     pd.testing.assert_frame_equal(
-        first.reset_index(drop=True), geo.locate_members(members).reset_index(drop=True),
+        first.reset_index(drop=True),
+        geo.locate_members(members).reset_index(drop=True),
         check_dtype=False,
-    )  # fmt: skip
+    )
     cached = list(config.processed_dir().glob("member_locations-*.parquet"))
     assert len(cached) == 1
     renamed = members.assign(name=members["name"].where(members["member_id"] != "kiel", "Lübeck"))

@@ -62,8 +62,10 @@ def test_template_has_dropdowns_and_german_readme(template):
     ws = wb["Zusagen"]
     headers = [c.value for c in ws[1]]
     assert "Kategorie" in headers and "pledge_id" not in headers
-    dropdown_columns = {str(dv.sqref).split(":")[0].rstrip("0123456789") for dv in
-                        ws.data_validations.dataValidation}  # fmt: skip
+    dropdown_columns = {
+        str(dv.sqref).split(":")[0].rstrip("0123456789")
+        for dv in ws.data_validations.dataValidation
+    }
     letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[headers.index("Kategorie")]
     assert letter in dropdown_columns
     lists = wb["Listen"]
@@ -85,15 +87,21 @@ def test_round_trip_and_idempotent(template):
 
 
 def test_bad_rows_name_sheet_row_column_value_rule(template):
-    bad = [PLEDGE, PLEDGE | {"Plätze": -2, "Beschreibung": "neg"},
-           PLEDGE | {"Angekündigt": "01.01.2030", "Beschreibung": "future"},
-           PLEDGE | {"Gebiet": "Atlantis", "Beschreibung": "land"}]  # fmt: skip
+    bad = [
+        PLEDGE,
+        PLEDGE | {"Plätze": -2, "Beschreibung": "neg"},
+        PLEDGE | {"Angekündigt": "01.01.2030", "Beschreibung": "future"},
+        PLEDGE | {"Gebiet": "Atlantis", "Beschreibung": "land"},
+    ]
     fill(template, "Zusagen", bad)
     result = next(r for r in validate_workbook(template, today=TODAY) if r.table == "pledges")
     assert (result.accepted, result.rejected) == (1, 3)
     found = {(p.row, p.column, p.rule) for p in result.problems}
-    assert {(3, "places", "minimum"), (4, "announced_on", "not_future"),
-            (5, "land", "normalise")} <= found  # fmt: skip
+    assert {
+        (3, "places", "minimum"),
+        (4, "announced_on", "not_future"),
+        (5, "land", "normalise"),
+    } <= found
     assert all("[Blatt Zusagen]" in p.file for p in result.problems)
     assert result.quarantine.exists()
 
@@ -111,7 +119,11 @@ def test_formula_without_value_is_rejected(template):
     assert result.rejected == 1
     problem = result.problems[0]
     assert (problem.row, problem.column, problem.rule, problem.value) == (
-        2, "places", "formula", "=2+4")  # fmt: skip
+        2,
+        "places",
+        "formula",
+        "=2+4",
+    )
 
 
 def test_merged_cells_fill_each_row(template):

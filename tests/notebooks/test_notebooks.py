@@ -67,10 +67,22 @@ def reports(tmp_path_factory):
     try:
         runner = CliRunner()
         out = tmp / "out"
-        public = runner.invoke(app, ["report", "all", "--config", str(cfg), "--out", str(out),
-                                     "--jobs", "2"])  # fmt: skip
-        internal = runner.invoke(app, ["report", "land", "SH", "--config", str(cfg), "--out",
-                                       str(tmp / "internal"), "--internal"])  # fmt: skip
+        public = runner.invoke(
+            app, ["report", "all", "--config", str(cfg), "--out", str(out), "--jobs", "2"]
+        )
+        internal = runner.invoke(
+            app,
+            [
+                "report",
+                "land",
+                "SH",
+                "--config",
+                str(cfg),
+                "--out",
+                str(tmp / "internal"),
+                "--internal",
+            ],
+        )
     finally:
         if old is None:
             os.environ.pop(config.DATA_DIR_ENV)

@@ -7,9 +7,9 @@ Two methods, both vectorised with numpy and both fully deterministic:
     Länder by the Königsteiner Schlüssel, the way quota tables are usually read. Every unit gets
     its quota rounded down or up, never further away ("quota rule"). It is **not** monotone in
     the total: the Alabama paradox occurs (a unit can lose a person when the total grows; see
-    ``tests/test_allocation.py::test_alabama_paradox_example``).
+    ``tests/analysis/test_apportionment.py::test_alabama_paradox_example``).
 
-``capped_proportional``
+``capped_sainte_lague``
     Sainte-Laguë/Webster divisor method with an upper bound per unit (the places a member
     offered). Used within a Land, where a member must never receive more than it offered. A
     divisor method is house-monotone: when the total grows, no member receives fewer persons,
@@ -70,7 +70,7 @@ def hare_niemeyer(weights: npt.ArrayLike, total: int) -> np.ndarray:
     arithmetic, so ties are real ties; other weights use float64.
 
     Not monotone in ``total`` (Alabama paradox): ``hare_niemeyer([6, 6, 2], 10)`` gives
-    ``[4, 4, 2]`` but 11 persons give ``[5, 5, 1]``. Use ``capped_proportional`` where a
+    ``[4, 4, 2]`` but 11 persons give ``[5, 5, 1]``. Use ``capped_sainte_lague`` where a
     growing total must never take anyone away.
     """
     w = _as_weights(weights)
@@ -128,7 +128,7 @@ def _count_claims(w: np.ndarray, cap: np.ndarray, t: float, strict: bool) -> np.
         k = k + up - down
 
 
-def capped_proportional(
+def capped_sainte_lague(
     weights: npt.ArrayLike, total: int, caps: npt.ArrayLike | None = None
 ) -> Capped:
     """Allocate ``total`` persons in proportion to ``weights``, no unit above its cap.

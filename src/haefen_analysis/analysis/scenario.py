@@ -12,7 +12,7 @@ import pandas as pd
 
 from haefen_analysis import datasets
 from haefen_analysis.analysis import members
-from haefen_analysis.analysis.apportionment import capped_proportional, hare_niemeyer
+from haefen_analysis.analysis.apportionment import capped_sainte_lague, hare_niemeyer
 from haefen_analysis.analysis.keys import key_shares
 from haefen_analysis.common.frames import require_columns
 from haefen_analysis.errors import ParameterError, QuotaDataError
@@ -52,7 +52,7 @@ def allocate_to_members(
 
     With ``cap`` (a column of offered places) no member gets more than it offered and
     ``unplaced`` says how many found no place (capacity-constrained Sainte-Laguë, see
-    ``allocation.capped_proportional``). Typical: weight="population" or weight="places",
+    ``apportionment.capped_sainte_lague``). Typical: weight="population" or weight="places",
     cap="places". Rows with an unknown weight or cap are kept with persons <NA> and counted in
     ``excluded``: an unknown offer is not a zero offer. Ties: larger weight, then row order.
     """
@@ -60,7 +60,7 @@ def allocate_to_members(
     require_columns(members, columns, "members", error=QuotaDataError)
     table = members[list(dict.fromkeys(columns))].copy()
     usable = table.notna().all(axis=1)
-    result = capped_proportional(
+    result = capped_sainte_lague(
         table.loc[usable, weight].astype(float),
         total,
         None if cap is None else table.loc[usable, cap].astype(float),

@@ -50,7 +50,7 @@ def genesis_command(
         say(f"Gespeichert: {out}")
 
 
-def summary(df) -> list[str]:  # noqa: ANN001 - pandas stays a lazy import
+def summary(df) -> list[str]:
     """German summary lines of a tidy GENESIS frame (what the analyst checks first)."""
     attrs = df.attrs
     statistic = df["statistic"].iloc[0]

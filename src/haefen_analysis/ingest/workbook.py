@@ -160,7 +160,7 @@ def _formulas(ws: object, grid: list[list[str]], columns: list[str], label: str,
                 problems.append(
                     Problem(
                         label, cell.row, column, str(cell.value), "formula", FORMULA_WITHOUT_VALUE
-                    )  # fmt: skip
+                    )
                 )
     return problems
 
@@ -222,6 +222,6 @@ def validate_workbook(
             dry_run=dry_run,
             fixes=s.corrections,
             problems=s.problems,
-        )  # fmt: skip
+        )
         for s in read_workbook(path)
     ]

@@ -316,7 +316,7 @@ def _init_worker(log_path: str, fast_imports: bool) -> None:
     os.dup2(log, 2)
     if fast_imports:
         skip_iri_checker()
-    import papermill  # noqa: F401  (imported once here, not once per notebook)
+    import papermill  # noqa: F401 - imported once here, not once per notebook
 
     html.plotlyjs()
     html.warm_up()
