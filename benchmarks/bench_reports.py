@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from haefen_analysis import config
 from haefen_analysis.publish import html, runner
 from haefen_analysis.publish.config import load_config
 
@@ -41,7 +40,7 @@ def naive_loop(jobs: list[runner.Job], out: Path) -> float:
     start = time.perf_counter()
     for job in jobs:
         cmd = [str(papermill), str(job.notebook), str(out / f"{job.slug}.ipynb")]
-        cmd += ["-k", config.KERNEL_NAME, "--cwd", str(job.notebook.parent)]
+        cmd += ["-k", runner.KERNEL_NAME, "--cwd", str(job.notebook.parent)]
         for name, value in job.parameters.items():
             cmd += ["-r" if isinstance(value, str) else "-p", name, str(value)]
         subprocess.run(cmd, check=True, capture_output=True)
@@ -58,7 +57,7 @@ def bare_kernel(job: runner.Job, fast: bool) -> float:
     extra = [runner.KERNEL_FAST_IMPORTS] if fast else []
     start = time.perf_counter()
     km, kc = start_new_kernel(
-        kernel_name=config.KERNEL_NAME, extra_arguments=extra, cwd=str(job.notebook.parent)
+        kernel_name=runner.KERNEL_NAME, extra_arguments=extra, cwd=str(job.notebook.parent)
     )
     try:
         for cell in nb.cells:

@@ -1,5 +1,5 @@
-"""Merge research results (research/members_new*.csv, research/members_updates*.csv) into
-data/members.csv. Idempotent: rows already present are skipped, updates already applied are
+"""Merge research results (data/research/members_new*.csv, data/research/members_updates*.csv)
+into data/members.csv. Idempotent: rows already present are skipped, updates already applied are
 not applied twice. Prints what it changed and what it refused."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from haefen_analysis.common.files import atomic_write
 from haefen_analysis.common.sources import SOURCE_SEPARATOR
 from haefen_analysis.ingest.names import name_key
 
-RESEARCH = config.PROJECT_DIR / "research"
 #: Columns an update adds to (with this separator) instead of replacing.
 APPENDED = {"source": SOURCE_SEPARATOR, "note": " | "}
 
@@ -29,7 +28,7 @@ def _resolved_updates() -> list[tuple[tuple[str, str], str, dict[str, str]]]:
     file wins, except ``listed_by`` (the earliest dated evidence wins) and the appended
     columns (every distinct value is kept, in file order)."""
     final: dict[tuple, dict[str, str]] = {}
-    for path in sorted(RESEARCH.glob("members_updates*.csv")):
+    for path in sorted(config.research_dir().glob("members_updates*.csv")):
         for upd in _read(path):
             key: tuple = ((name_key(upd["member_name"]), upd["land"]), upd["column"])
             if upd["column"] in APPENDED:
@@ -47,7 +46,8 @@ def main() -> int:
     columns = list(rows[0])
     ids = {r["member_id"] for r in rows}
     added = skipped = updated = 0
-    for new in (r for f in sorted(RESEARCH.glob("members_new*.csv")) for r in _read(f)):
+    found = sorted(config.research_dir().glob("members_new*.csv"))
+    for new in (r for f in found for r in _read(f)):
         if new["member_id"] in ids:
             skipped += 1
             continue

@@ -1,5 +1,14 @@
 """Where things live: the one place for paths, so notebooks and scripts never hard-code them.
 
+The data folder holds its stages side by side (see ``data/README.md``)::
+
+    data/*.csv, datapackage.json   curated tables and their catalogue (committed)
+    data/geo/                      geodata built by scripts/build_geodata.py (committed)
+    data/research/                 research findings waiting to be merged (committed)
+    data/raw/                      files analysts received, never modified (not committed)
+    data/user/, user/quarantine/   analysts' validated rows, rejected rows (not committed)
+    data/cache/                    parsed files, keyed by content; safe to delete (not committed)
+
 An analyst points the package at their own copy of ``data/`` with the ``HAEFEN_DATA_DIR``
 environment variable or the ``data_dir`` argument of every loader.
 """
@@ -11,6 +20,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parents[1]
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 
 DATA_DIR_ENV = "HAEFEN_DATA_DIR"
 REPORTS_DIR_ENV = "HAEFEN_REPORTS_DIR"
@@ -29,21 +39,16 @@ def geo_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return data_dir(override) / "geo"
 
 
-def processed_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Cache of parsed files (safe to delete)."""
-    return data_dir(override) / "processed"
+def research_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Research findings as found (new members, facts for known ones), each with its source,
+    until ``scripts/merge_research.py`` merges them into the curated tables."""
+    return data_dir(override) / "research"
 
 
-def reports_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Generated reports: argument, else ``$HAEFEN_REPORTS_DIR``, else the project's reports/."""
-    if override is not None:
-        return Path(override)
-    env = os.environ.get(REPORTS_DIR_ENV)
-    return Path(env) if env else PROJECT_DIR / "reports"
-
-
-NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
-KERNEL_NAME = "haefen"
+def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Parsed files (GENESIS downloads, member locations), keyed by the content they come
+    from; safe to delete."""
+    return data_dir(override) / "cache"
 
 
 def user_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -54,3 +59,11 @@ def user_dir(override: str | os.PathLike[str] | None = None) -> Path:
 def quarantine_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """Rows ``haefen validate`` rejected, with the reason, for the analyst to fix."""
     return user_dir(override) / "quarantine"
+
+
+def reports_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Generated reports: argument, else ``$HAEFEN_REPORTS_DIR``, else the project's reports/."""
+    if override is not None:
+        return Path(override)
+    env = os.environ.get(REPORTS_DIR_ENV)
+    return Path(env) if env else PROJECT_DIR / "reports"

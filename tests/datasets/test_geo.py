@@ -179,9 +179,9 @@ def test_locate_members_cached_matches_and_follows_changes(data_copy):
         geo.locate_members(members).reset_index(drop=True),
         check_dtype=False,
     )
-    cached = list(config.processed_dir().glob("member_locations-*.parquet"))
+    cached = list(config.cache_dir().glob("member_locations-*.parquet"))
     assert len(cached) == 1
     renamed = members.assign(name=members["name"].where(members["member_id"] != "kiel", "Lübeck"))
     moved = geo.locate_members_cached(renamed).set_index("member_id")
-    assert len(list(config.processed_dir().glob("member_locations-*.parquet"))) == 2
+    assert len(list(config.cache_dir().glob("member_locations-*.parquet"))) == 2
     assert moved.loc["kiel", "kreis_ags"] == "01003"  # now located where Lübeck is

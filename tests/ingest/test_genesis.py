@@ -331,7 +331,7 @@ def test_cache_hits_are_exact_and_keyed_by_content(tmp_path: Path) -> None:
     assert (fresh.attrs["from_cache"], cached.attrs["from_cache"]) == (False, True)
     pd.testing.assert_frame_equal(fresh, cached)
     assert fresh.attrs == cached.attrs | {"from_cache": False}
-    files = list((tmp_path / "processed" / "genesis").glob("*.parquet"))
+    files = list((tmp_path / "cache" / "genesis").glob("*.parquet"))
     assert len(files) == 1 and files[0].name.startswith(fresh.attrs["sha256"])
     copy = tmp_path / "kopie.csv"
     copy.write_bytes(TABLE_NESTED.read_bytes())
@@ -344,7 +344,7 @@ def test_cache_hits_are_exact_and_keyed_by_content(tmp_path: Path) -> None:
 
 def test_broken_cache_file_is_rebuilt(tmp_path: Path) -> None:
     read_genesis(FLAT_REGIO, data_dir=tmp_path)
-    (cache_file,) = (tmp_path / "processed" / "genesis").glob("*.parquet")
+    (cache_file,) = (tmp_path / "cache" / "genesis").glob("*.parquet")
     cache_file.write_bytes(b"kaputt")
     with pytest.warns(UserWarning, match="unlesbar"):
         df = read_genesis(FLAT_REGIO, data_dir=tmp_path)

@@ -32,6 +32,7 @@ import pytest
 import websocket
 
 from haefen_analysis import config
+from haefen_analysis.publish.runner import KERNEL_NAME
 
 pytestmark = pytest.mark.slow
 
@@ -106,7 +107,7 @@ def start_lab(tmp: Path) -> Lab:
                 "--ServerApp.ip=127.0.0.1",
                 "--ServerApp.port=0",  # the server binds a free port and reports it
                 f"--IdentityProvider.token={token}",
-                f"--MappingKernelManager.default_kernel_name={config.KERNEL_NAME}",
+                f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
                 "--LabApp.news_url=",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             ],
@@ -237,10 +238,10 @@ def notebook_session(lab: Lab, path: str) -> Iterator[Channels]:
     session = lab.api(
         "POST",
         "api/sessions",
-        {"path": path, "name": path, "type": "notebook", "kernel": {"name": config.KERNEL_NAME}},
+        {"path": path, "name": path, "type": "notebook", "kernel": {"name": KERNEL_NAME}},
     )
     kernel = session["kernel"]
-    assert kernel["name"] == config.KERNEL_NAME
+    assert kernel["name"] == KERNEL_NAME
     session_id = uuid.uuid4().hex
     ws_url = lab.url.replace("http://", "ws://", 1)
     ws = websocket.create_connection(
@@ -339,8 +340,8 @@ def test_lab_serves_jupyterlab_with_project_kernel(lab: Lab) -> None:
     assert status == 200
     assert b"<title>JupyterLab</title>" in page
     specs = lab.api("GET", "api/kernelspecs")
-    assert config.KERNEL_NAME in specs["kernelspecs"]
-    assert specs["default"] == config.KERNEL_NAME
+    assert KERNEL_NAME in specs["kernelspecs"]
+    assert specs["default"] == KERNEL_NAME
     listing = {item["name"] for item in lab.api("GET", "api/contents")["content"]}
     assert {"explore.ipynb", "land_report.ipynb"} <= listing
 

@@ -341,7 +341,7 @@ def unresolved(located: pd.DataFrame) -> pd.DataFrame:
 
 
 def locate_members_cached(members: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
-    """``locate_members``, remembered in ``data/processed/``: a report run asks ~240 times for
+    """``locate_members``, remembered in ``data/cache/``: a report run asks ~240 times for
     the same answer (~0.7 s each). Keyed by the members' names, kinds and Länder and by the
     geodata's provenance, so any change to either computes afresh; a read-only data folder
     only loses the speed-up."""
@@ -352,7 +352,7 @@ def locate_members_cached(members: pd.DataFrame, data_dir: Path | None = None) -
         pd.util.hash_pandas_object(members[columns].astype(str), index=False).to_numpy().tobytes()
     )
     digest.update((config.geo_dir(data_dir) / "provenance.json").read_bytes())
-    path = config.processed_dir(data_dir) / f"member_locations-{digest.hexdigest()[:16]}.parquet"
+    path = config.cache_dir(data_dir) / f"member_locations-{digest.hexdigest()[:16]}.parquet"
     if path.exists():
         return pd.read_parquet(path)
     located = locate_members(members, data_dir)

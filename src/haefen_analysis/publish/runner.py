@@ -45,6 +45,8 @@ from haefen_analysis.publish import html, pdf, portal
 from haefen_analysis.publish.config import Kind, ReportConfig
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
+#: The Jupyter kernel the reports run in (``make venv`` registers it inside the venv).
+KERNEL_NAME = "haefen"
 
 #: jsonschema imports rfc3987-syntax only to check the "iri" string formats; the import builds
 #: a Lark grammar (~1.1 s, design notes §3) in every process that imports nbformat: the runner
@@ -83,7 +85,7 @@ class Job:
 @dataclass(frozen=True)
 class Options:
     out_dir: Path  # the dated folder, e.g. reports/2025-11-22
-    kernel: str = config.KERNEL_NAME
+    kernel: str = KERNEL_NAME
     timeout: float | None = 600  # per cell: a hung kernel must not hang the batch
     pdf: bool = False
     shared_plotlyjs: bool = False

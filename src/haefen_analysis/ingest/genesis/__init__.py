@@ -53,7 +53,7 @@ def read_genesis(
 
     Negative values raise for counts of persons unless ``allow_negative`` is true; ``None``
     allows them only for balances ("Saldo", "Veränderung"). Parsed files are cached as parquet
-    under ``processed_dir()/genesis``, keyed by the sha256 of the file's bytes.
+    under ``config.cache_dir()/genesis``, keyed by the sha256 of the file's bytes.
     """
     path = Path(path)
     try:
@@ -63,7 +63,7 @@ def read_genesis(
     digest = hashlib.sha256(raw).hexdigest()
     neg = {None: "auto", True: "neg", False: "noneg"}[allow_negative]
     cache_file = (
-        config.processed_dir(data_dir) / "genesis" / f"{digest}-v{PARSER_VERSION}-{neg}.parquet"
+        config.cache_dir(data_dir) / "genesis" / f"{digest}-v{PARSER_VERSION}-{neg}.parquet"
     )
     if cache and cache_file.exists():
         try:
