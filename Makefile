@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: venv test reports lab bench lint format geodata docs clean
+.PHONY: venv browser test reports lab bench lint format geodata docs clean
 
 venv: $(STAMP)
 
@@ -17,17 +17,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name haefen --display-name "Python (haefen)" >/dev/null
 	touch $(STAMP)
 
-test: $(STAMP)
+# A browser for PNG/PDF/deck exports where this machine allows (apt-get, plotly_get_chrome);
+# never fails: without one, `make reports` skips those outputs (one line each, exit code 0).
+browser: $(STAMP)
+	@scripts/ensure_browser.sh
+
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests scripts benchmarks notebooks
 	$(BIN)/ruff format --check src tests scripts benchmarks notebooks
 	$(BIN)/python -m pytest
 
 # REPORT_ARGS="--limit 3 --pdf" make reports, for example
-reports: $(STAMP)
+reports: $(STAMP) browser
 	$(BIN)/haefen data
-	$(BIN)/haefen report all --shared-plotlyjs $(REPORT_ARGS)
-	$(BIN)/haefen deck --land SH
-	$(BIN)/haefen deck
+	$(BIN)/haefen report all --shared-plotlyjs --skip-without-browser $(REPORT_ARGS)
+	$(BIN)/haefen deck --land SH --skip-without-browser
+	$(BIN)/haefen deck --skip-without-browser
 
 # LAB_ARGS="--no-browser --allow-root" make lab   (e.g. in a container as root)
 lab: $(STAMP)

@@ -1,13 +1,20 @@
-"""Shared test helpers: a private copy of data/ so tests never touch the real folders."""
+"""Shared test helpers: a private copy of data/ so tests never touch the real folders, and the
+browser: tests marked ``browser`` need one; a machine without one (``make test`` could not
+install it) skips them with the reason, unless ``HAEFEN_REQUIRE_BROWSER`` is set (CI), where
+they fail instead."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from haefen_analysis import config
+from haefen_analysis.common import browser
+from haefen_analysis.errors import BrowserNotFoundError
 
 
 @pytest.fixture
@@ -21,3 +28,27 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (target / "geo").symlink_to(src / "geo", target_is_directory=True)
     monkeypatch.setenv(config.DATA_DIR_ENV, str(target))
     return target
+
+
+@pytest.fixture
+def no_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """This machine as one without a browser, for this process and the ones it starts:
+    ``BROWSER_PATH`` points nowhere (choreographer then looks no further), no Chrome that
+    kaleido downloaded (``XDG_DATA_HOME`` empty), ``PATH`` holds only the venv. Returns the
+    environment for subprocesses."""
+    monkeypatch.setenv(browser.BROWSER_PATH_ENV, str(tmp_path / "kein-browser"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
+    return dict(os.environ)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("HAEFEN_REQUIRE_BROWSER") or not any("browser" in i.keywords for i in items):
+        return
+    try:
+        browser.find()
+    except BrowserNotFoundError as exc:
+        skip = pytest.mark.skip(reason=f"kein Browser auf diesem Rechner: {exc}")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from haefen_analysis.errors import DataDirError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parents[1]
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
@@ -27,11 +29,20 @@ REPORTS_DIR_ENV = "HAEFEN_REPORTS_DIR"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The curated data folder: argument, else ``$HAEFEN_DATA_DIR``, else the project's data/."""
-    if override is not None:
-        return Path(override)
+    """The curated data folder: argument, else ``$HAEFEN_DATA_DIR``, else the project's data/.
+
+    A folder that does not exist is ``DataDirError`` naming where the path came from (a typo
+    in the variable must not look like missing tables, nor create folders elsewhere).
+    """
     env = os.environ.get(DATA_DIR_ENV)
-    return Path(env) if env else PROJECT_DIR / "data"
+    if override is None and not env:
+        return PROJECT_DIR / "data"
+    path = Path(override if override is not None else env)  # type: ignore[arg-type]
+    if not path.is_dir():
+        named = f"--data-dir {path}" if override is not None else f"{DATA_DIR_ENV}={path}"
+        what = "ist eine Datei, kein Ordner" if path.exists() else "Ordner nicht gefunden"
+        raise DataDirError(f"{named}: {what} (Pfad prüfen oder weglassen)")
+    return path
 
 
 def geo_dir(override: str | os.PathLike[str] | None = None) -> Path:

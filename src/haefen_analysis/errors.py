@@ -114,6 +114,12 @@ class TableNotFoundError(HaefenError, FileNotFoundError):
     """A catalogued table whose file is missing from the data folder."""
 
 
+class DataDirError(HaefenError, FileNotFoundError):
+    """The data folder named by ``$HAEFEN_DATA_DIR`` or ``--data-dir`` does not exist."""
+
+    __str__ = BaseException.__str__
+
+
 class LocationError(HaefenError, ValueError):
     """Members that cannot be located because a row is malformed (unknown kind or Land)."""
 
@@ -153,4 +159,17 @@ class ReportConfigError(HaefenError, ValueError):
 
 
 class ExportError(HaefenError, RuntimeError):
-    """An output that cannot be written as promised (remote resources, no browser for PDF)."""
+    """An output that cannot be written as promised (remote resources, a browser that does not
+    start or answer in time)."""
+
+
+class BrowserNotFoundError(ExportError):
+    """No browser for PNG, PDF and deck exports; the message says how to get one. The only
+    export failure ``--skip-without-browser`` turns into a skipped output."""
+
+
+class OutputError(HaefenError, OSError):
+    """A file or folder that cannot be written (read-only, a file where a folder should be, a
+    full disk); the message names the path and the reason in German."""
+
+    __str__ = BaseException.__str__  # OSError would format its own errno text

@@ -132,11 +132,6 @@ def test_member_map_zoomed_to_one_land_draws_its_kreise():
 
 # --- rendering with the network off -------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed here (CI installs it: apt-get chromium)"
-)
-
 
 def _offline_prefix() -> list[str]:
     """Run in a network namespace without network when the machine allows it."""
@@ -172,7 +167,7 @@ def _fill_colours(fig) -> list[str]:
 
 
 @pytest.mark.slow
-@needs_chromium
+@pytest.mark.browser
 def test_png_export_offline_is_not_blank(tmp_path):
     png = tmp_path / "laender.png"
     script = (
@@ -189,8 +184,9 @@ def test_png_export_offline_is_not_blank(tmp_path):
 
 
 @pytest.mark.slow
-@needs_chromium
+@pytest.mark.browser
 def test_html_page_renders_offline_in_headless_chromium(tmp_path):
+    from haefen_analysis.common import browser
     from haefen_analysis.figures import static
 
     fig = _laender_figure()
@@ -202,7 +198,7 @@ def test_html_page_renders_offline_in_headless_chromium(tmp_path):
     shot = tmp_path / "shot.png"
     cmd = [
         *_offline_prefix(),
-        CHROMIUM,
+        browser.find(),
         *CHROMIUM_FLAGS,
         f"--user-data-dir={tmp_path / 'profile'}",
         "--proxy-server=127.0.0.1:9",

@@ -55,6 +55,7 @@ def per_land():
     return analysis.per_land.table(2020)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("which", ["SH", "DE"])
 def test_deck_shape_title_and_attribution(decks: dict[str, Path], which: str) -> None:
     prs = Presentation(decks[which])
@@ -74,6 +75,7 @@ def test_deck_shape_title_and_attribution(decks: dict[str, Path], which: str) ->
     assert "Quellen der gezeigten Zahlen" in notes
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("which", ["SH", "DE"])
 def test_deck_has_map_and_comparison_pictures(decks: dict[str, Path], which: str) -> None:
     prs = Presentation(decks[which])
@@ -88,6 +90,7 @@ def test_deck_has_map_and_comparison_pictures(decks: dict[str, Path], which: str
     assert pictures[0].image.sha1 != pictures[1].image.sha1
 
 
+@pytest.mark.browser
 def test_sh_key_numbers_match_per_land_table(decks: dict[str, Path], per_land) -> None:
     prs = Presentation(decks["SH"])
     rows = _key_rows(prs.slides[1])
@@ -110,6 +113,7 @@ def test_sh_key_numbers_match_per_land_table(decks: dict[str, Path], per_land) -
     assert "Schleswig-Holstein (hervorgehoben): " in _texts(prs.slides[3])
 
 
+@pytest.mark.browser
 def test_germany_key_numbers(decks: dict[str, Path], per_land) -> None:
     rows = _key_rows(Presentation(decks["DE"]).slides[1])
     de = per_land.loc[codes.GERMANY]
@@ -127,6 +131,7 @@ def test_unknown_land_fails_before_writing(tmp_path: Path, monkeypatch) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.browser
 def test_cli_default_path_and_out(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(config.REPORTS_DIR_ENV, str(tmp_path / "reports"))
     runner = CliRunner()

@@ -51,7 +51,7 @@ def no_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("a process pool (and so a kernel) was started")
 
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(runner, "WorkerPool", refuse)
 
 
 # --- config and parameters (no kernels) ------------------------------------------------------
@@ -171,6 +171,7 @@ def test_remote_resources_finds_what_a_browser_would_fetch():
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_batch_failure_keeps_others_and_previous_good_output(tmp_path):
     out = tmp_path / "out"
     cfg = write_config(tmp_path)

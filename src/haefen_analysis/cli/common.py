@@ -27,10 +27,31 @@ DataDir = Annotated[
 ]
 
 
+SkipWithoutBrowser = Annotated[
+    bool,
+    typer.Option(
+        "--skip-without-browser",
+        help="Ohne Browser PNG/PDF/Foliensatz überspringen (eine Zeile, Exit-Code 0) statt Fehler.",
+    ),
+]
+
+
 def fail(message: object) -> NoReturn:
     """Print "Fehler: …" to stderr (escaped, one line) and exit with code 1."""
-    err_console.print(f"[red]Fehler:[/red] {escape(str(message))}", soft_wrap=True, highlight=False)
+    note("Fehler:", message, "red", err=True)
     raise typer.Exit(1)
+
+
+def skipped(what: str, reason: object) -> None:
+    """One line "Übersprungen: <what>: <reason>" on stderr: an optional output not written
+    (the run goes on and may still exit 0; cron logs and CI show the line)."""
+    note("Übersprungen:", f"{what}: {reason}", "yellow", err=True)
+
+
+def note(label: str, message: object, style: str, *, err: bool = False) -> None:
+    """One line: a styled German label, then the escaped message (never wrapped)."""
+    out = err_console if err else console
+    out.print(f"[{style}]{label}[/{style}] {escape(str(message))}", soft_wrap=True, highlight=False)
 
 
 class HaefenGroup(TyperGroup):

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from haefen_analysis.cli.common import fail, say
+from haefen_analysis.cli.common import DataDir, SkipWithoutBrowser, fail, say, skipped
 
 
 def deck(
@@ -28,17 +28,20 @@ def deck(
         int | None,
         typer.Option(help="Jahr, dessen Königsteiner Schlüssel gezeigt wird (sonst 2020)."),
     ] = None,
-    data_dir: Annotated[
-        Path | None,
-        typer.Option("--data-dir", help="Eigener data/-Ordner (sonst $HAEFEN_DATA_DIR)."),
-    ] = None,
+    data_dir: DataDir = None,
+    skip_without_browser: SkipWithoutBrowser = False,
 ) -> None:
     """Foliensatz (PPTX, 16:9) für eine Sitzung: Kennzahlen, Karte, Ländervergleich, Quellen."""
-    from haefen_analysis.errors import KeyNotFoundError, UnknownLandError
+    from haefen_analysis.errors import BrowserNotFoundError, KeyNotFoundError, UnknownLandError
     from haefen_analysis.publish.deck import build_deck
 
     try:
         path = build_deck(land, out, data_dir=data_dir, year=year)
     except (UnknownLandError, KeyNotFoundError) as exc:
         fail(f"{'--land' if isinstance(exc, UnknownLandError) else '--year'}: {exc}")
+    except BrowserNotFoundError as exc:
+        if not skip_without_browser:
+            raise
+        skipped(f"Foliensatz {land or 'Deutschland'}", exc)
+        return
     say(f"Foliensatz geschrieben: {path}")

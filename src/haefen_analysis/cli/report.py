@@ -17,7 +17,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from haefen_analysis.cli import common
-from haefen_analysis.cli.common import console, err_console, fail, say
+from haefen_analysis.cli.common import (
+    SkipWithoutBrowser,
+    console,
+    err_console,
+    fail,
+    say,
+    skipped,
+)
 
 if TYPE_CHECKING:
     from haefen_analysis.publish.config import ReportConfig
@@ -30,7 +37,7 @@ Jobs = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=1, help="Parallele Notebooks (Vorgabe: Zahl der Kerne)."),
 ]
-Pdf = Annotated[bool, typer.Option("--pdf", help="Auch PDF (Chromium) schreiben.")]
+Pdf = Annotated[bool, typer.Option("--pdf", help="Auch PDF (Browser: Chromium) schreiben.")]
 SharedJs = Annotated[
     bool,
     typer.Option("--shared-plotlyjs", help="Eine gemeinsame plotly.min.js statt je Bericht."),
@@ -109,18 +116,32 @@ def _run(
     params: list[str] | None,
     cfg: "ReportConfig",
     timeout: float,
+    skip_without_browser: bool,
 ) -> None:
+    from haefen_analysis import config
+    from haefen_analysis.common import browser
+    from haefen_analysis.errors import BrowserNotFoundError, OutputError
     from haefen_analysis.publish import runner
-    from haefen_analysis.publish.pdf import chromium
 
     runner.skip_iri_checker()  # this process only reads notebooks (see runner)
+    config.data_dir()  # a missing $HAEFEN_DATA_DIR fails here, not in every notebook
     planned = runner.plan(cfg, kinds, values, _overrides(params), public, limit)
-    if pdf:
-        chromium()
     if not planned:
         fail("keine Berichte ausgewählt")
+    if pdf:
+        try:
+            browser.find()
+        except BrowserNotFoundError as exc:
+            if not skip_without_browser:
+                raise
+            skipped(f"PDF ({len(planned)} Berichte, die HTML-Berichte entstehen)", exc)
+            pdf = False
+    try:
+        out_dir = runner.prepare_out_dir(runner.dated_dir(out))  # before any kernel starts
+    except OutputError as exc:
+        fail(f"--out {out or config.reports_dir()}: {exc}")
     opts = runner.Options(
-        out_dir=runner.dated_dir(out), pdf=pdf, shared_plotlyjs=shared_plotlyjs, timeout=timeout
+        out_dir=out_dir, pdf=pdf, shared_plotlyjs=shared_plotlyjs, timeout=timeout
     )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=err_console) as progress:
@@ -174,6 +195,7 @@ def _kind_command(name: str, help_text: str, kind: str | None, subject: str | No
         param: Params = None,
         config_path: ConfigPath = None,
         timeout: Timeout = 600,
+        skip_without_browser: SkipWithoutBrowser = False,
     ) -> None:
         from haefen_analysis.publish.config import load_config
         from haefen_analysis.publish.runner import member_parameter
@@ -195,6 +217,7 @@ def _kind_command(name: str, help_text: str, kind: str | None, subject: str | No
             params=param,
             cfg=cfg,
             timeout=timeout,
+            skip_without_browser=skip_without_browser,
         )
 
     command.__doc__ = help_text

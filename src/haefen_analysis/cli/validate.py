@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from haefen_analysis.cli.common import DataDir, console, fail, say
+from haefen_analysis.cli.common import DataDir, fail, note, say
 
 
 def validate(
@@ -41,9 +40,9 @@ def validate(
 
 def _report_intake(result) -> None:
     for fix in result.corrections:
-        console.print(f"[yellow]korrigiert:[/yellow] {escape(fix)}", soft_wrap=True)
+        note("korrigiert:", fix, "yellow")
     for problem in result.problems:
-        console.print(f"[red]abgelehnt:[/red] {escape(str(problem))}", soft_wrap=True)
+        note("abgelehnt:", problem, "red")
     say(
         f"{result.file} → Tabelle {result.table!r}: {result.rows} Zeilen, "
         f"{result.accepted} übernommen, {result.already_present} schon vorhanden, "

@@ -3,45 +3,160 @@
 Readers (a web server, the next report run, an analyst's Excel) see the old file or the new
 one, never a part: the bytes go to a temporary file in the same folder, are flushed to disk
 (fsync) and then renamed over the target; a failure removes the temporary file. Files get
-mode 0644 (mkstemp's 0600 would hide reports from a web server).
+mode 0644 (mkstemp's 0600 would hide reports from a web server). A path that cannot be written
+is one ``OutputError`` naming it and the reason in German.
+
+Temporary files and private work folders carry the pid of the process that made them: one
+killed with ``kill -9`` cannot remove its own, and :func:`remove_stale` lets the next run remove
+those whose process is gone (and only those, so two runs can share a folder).
+
+Every CSV the package writes has formula cells neutralised (OWASP, CSV injection): a text
+cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+``'``, so Excel or LibreOffice show it as text instead of running it. Numbers ("-3", "+1,5")
+and the lone "-" of official statistics stay as they are. The package's CSV reader
+(``common.tables``) removes the quote again, so values round-trip unchanged.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from haefen_analysis.errors import OutputError
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Cells that start with a trigger but are no formula: plain numbers and the lone "-".
+_NOT_A_FORMULA = r"[+-]?(?:\d+(?:[.,]\d+)*|[.,]\d+)|-"
+_TRIGGER = "^[" + re.escape("".join(FORMULA_TRIGGERS)) + "]"
 
-def atomic_write(path: Path, data: str | bytes) -> Path:
+#: German reasons for the errors a write meets in practice.
+_REASONS = {
+    errno.EACCES: "keine Schreibrechte",
+    errno.EPERM: "keine Schreibrechte",
+    errno.EROFS: "Dateisystem nur lesbar",
+    errno.ENOSPC: "Datenträger voll",
+    errno.EDQUOT: "Speicherkontingent erschöpft",
+    errno.ENOTDIR: "ein Teil des Pfads ist eine Datei, kein Ordner",
+    errno.EEXIST: "ein Teil des Pfads ist eine Datei, kein Ordner",
+    errno.EISDIR: "ist ein Ordner, keine Datei",
+    errno.ENAMETOOLONG: "Name zu lang",
+}
+
+
+def output_error(path: Path, exc: OSError) -> OutputError:
+    """``exc`` as one German line naming ``path`` (what every write raises)."""
+    reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    return OutputError(f"{path}: nicht schreibbar ({reason})")
+
+
+def _tag() -> str:
+    """``~<pid>~``: mkstemp's random part never holds "~", so the pid is read back exactly."""
+    return f"~{os.getpid()}~"
+
+
+def atomic_write(
+    path: Path, data: str | bytes, check: Callable[[Path], None] | None = None
+) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
 
     The temporary file lives in the same folder (``os.replace`` is atomic only within one file
-    system) and is removed when anything fails.
+    system) and is removed when anything fails. ``check`` is called with the temporary file
+    before it replaces ``path``: if it raises, the old file stays and the error propagates.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{_tag()}", suffix=".tmp")
+    except OSError as exc:
+        raise output_error(path, exc) from None
     try:
         os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        if check is not None:
+            check(Path(tmp))
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise output_error(path, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """A table as UTF-8 CSV (no index, "\\n" line ends), written atomically."""
-    return atomic_write(path, frame.to_csv(index=False, lineterminator="\n"))
+def private_folder(parent: Path, prefix: str) -> Path:
+    """A new hidden work folder ``.<prefix>-~<pid>~<random>`` in ``parent``."""
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{prefix}-{_tag()}", dir=parent))
+    except OSError as exc:
+        raise output_error(parent, exc) from None
+
+
+_OWNED = re.compile(r"^\..*~(\d+)~[^~]*$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Remove the temporary files and work folders in ``folder`` whose process is gone
+    (killed mid-write); returns what was removed."""
+    removed = []
+    for entry in folder.glob(".*"):
+        found = _OWNED.match(entry.name)
+        if not found or _alive(int(found.group(1))):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.endswith(".tmp"):
+            entry.unlink(missing_ok=True)
+        else:
+            continue
+        removed.append(entry)
+    return removed
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas (see above)."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype.kind in "biufcmM":  # numbers and dates are no formulas
+            continue
+        text = values.astype("string")
+        risky = text.str.contains(_TRIGGER, regex=True) & ~text.str.fullmatch(_NOT_A_FORMULA)
+        if risky.any():
+            out[column] = values.astype(object).where(~risky.fillna(False), "'" + text)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path, check: Callable[[Path], None] | None = None) -> Path:
+    """A table as UTF-8 CSV (no index, "\\n" line ends, formula cells neutralised), written
+    atomically (``check`` as for ``atomic_write``)."""
+    text = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
+    return atomic_write(path, text, check)
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> Path:

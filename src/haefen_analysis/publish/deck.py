@@ -26,7 +26,7 @@ from haefen_analysis.analysis.per_land import rank
 from haefen_analysis.catalogue import labels
 from haefen_analysis.catalogue.labels import DEFINITIONS
 from haefen_analysis.catalogue.schema import catalogue
-from haefen_analysis.common import dates
+from haefen_analysis.common import browser, dates
 from haefen_analysis.common.files import atomic_write
 from haefen_analysis.common.sources import distinct_sources
 from haefen_analysis.figures import theme
@@ -388,9 +388,11 @@ def build_deck(
 ) -> Path:
     """Write the meeting deck for ``land`` (any accepted spelling; None = Germany) and return
     its path (default ``default_path``); ``year`` picks the Königsteiner Schlüssel (default
-    ``DEFAULT_YEAR``). Unknown Länder fail before anything is written."""
+    ``DEFAULT_YEAR``). Unknown Länder and a missing browser fail before anything is loaded or
+    written."""
     dd = Path(data_dir) if data_dir is not None else None
     target = scope(land, dd)
+    browser.find()  # no browser for the figures: one clear line now, not after the data
     path = Path(out) if out is not None else default_path(target)
     tables = {
         "members": datasets.members(dd),

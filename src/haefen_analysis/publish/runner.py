@@ -6,10 +6,16 @@ one failing notebook end a batch. Here:
 * :func:`plan` checks every parameter set against the notebook's ``parameters`` cell and the
   data (Länder, members) and casts values to the type of the notebook's default, before any
   kernel starts;
-* :func:`run` executes the jobs in a pool of long-lived workers (papermill and nbconvert are
-  imported once per worker, not once per notebook), keeps going past failures unless told
-  otherwise, and moves outputs into place only when a report succeeded. A failed notebook is
-  kept in ``_failed/`` and never replaces the last good report.
+* :func:`run` executes the jobs in a pool of long-lived workers (``workers.WorkerPool``:
+  papermill and nbconvert are imported once per worker, not once per notebook), keeps going
+  past failures unless told otherwise, and moves outputs into place only when a report
+  succeeded. A failed notebook is kept in ``_failed/`` and never replaces the last good report.
+
+Every wait is bounded: kernel start (``Options.kernel_start_timeout``), each cell
+(``timeout``), the PDF print, each report as a whole (``report_timeout``, enforced by the
+parent, which stops the worker). A worker, kernel or browser that dies fails its report and the
+batch goes on. Workers die with the parent, kernels exit when their worker is gone (ipykernel
+polls its parent), and the next run removes a killed run's work folder.
 
 Workers are started with "spawn" (no fork of a process that runs threads, e.g. the progress
 bar): a script that calls :func:`run` needs the usual ``if __name__ == "__main__":`` guard.
@@ -25,10 +31,8 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -39,10 +43,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from haefen_analysis import config
-from haefen_analysis.common.files import atomic_write
+from haefen_analysis.common.files import (
+    atomic_write,
+    output_error,
+    private_folder,
+    remove_stale,
+)
 from haefen_analysis.errors import ParameterError
 from haefen_analysis.publish import html, pdf, portal
 from haefen_analysis.publish.config import Kind, ReportConfig
+from haefen_analysis.publish.workers import WorkerPool
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
 #: The Jupyter kernel the reports run in (``make venv`` registers it inside the venv).
@@ -87,6 +97,8 @@ class Options:
     out_dir: Path  # the dated folder, e.g. reports/2025-11-22
     kernel: str = KERNEL_NAME
     timeout: float | None = 600  # per cell: a hung kernel must not hang the batch
+    kernel_start_timeout: float = 60  # a kernel that does not answer in time fails its report
+    report_timeout: float = 1800  # per report, in the parent: a hung worker is stopped
     pdf: bool = False
     shared_plotlyjs: bool = False
     fast_imports: bool = True
@@ -270,8 +282,13 @@ def plan(
     limit: int | None = None,
 ) -> list[Job]:
     """Every job of the given kinds, checked. ``values`` replace a kind's configured values of
-    its subject parameter (``haefen report land SH``); ``overrides`` apply to every set."""
+    its subject parameter (``haefen report land SH``); ``overrides`` apply to every set and are
+    cast like the rest (``-p public=vielleicht`` is an error, never the default)."""
     overrides = dict(overrides or {})
+    if public is not None and "public" in overrides:
+        raise ParameterError(
+            f"public zweimal angegeben (-p public={overrides['public']} und --public/--internal)"
+        )
     values = list(values) if values is not None else None
     jobs: dict[str, Job] = {}
     for name in kinds:
@@ -285,7 +302,7 @@ def plan(
         else:
             sets = _expand(kind)
         for order, (set_name, params) in enumerate(sets[:limit]):
-            wanted = {**params, **overrides, "public": cfg.public if public is None else public}
+            wanted = {"public": cfg.public if public is None else public, **params, **overrides}
             checked = check_parameters(kind.notebook, wanted)
             subject = checked.get(kind.parameter) if kind.parameter else None
             slug, title = kind.name, kind.title
@@ -355,6 +372,7 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
             request_save_on_cell_execute=False,  # 2 saves, not 2 per cell (~0.2 s per report)
             cwd=str(job.notebook.parent),
             execution_timeout=opts.timeout,
+            start_timeout=opts.kernel_start_timeout,
             extra_arguments=[KERNEL_FAST_IMPORTS] if opts.fast_imports else [],
         )
         page = html.to_html(nb, job.title)
@@ -362,7 +380,7 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
             raise html.ExportError(f"HTML lädt aus dem Netz: {', '.join(remote[:3])}")
         staged["html"] = atomic_write(work / f"{job.slug}.html", page)
         if opts.pdf:  # from the self-contained HTML: no sibling files needed in work_dir
-            staged["pdf"] = pdf.write_pdf(staged["html"], work / f"{job.slug}.pdf")
+            staged["pdf"] = pdf.write_pdf(staged["html"], work / f"{job.slug}.pdf", work=work)
         if opts.shared_plotlyjs:
             import nbformat
 
@@ -445,6 +463,17 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def prepare_out_dir(path: Path) -> Path:
+    """Create the dated output folder and prove it writable, before any kernel starts:
+    ``--out`` naming a file or a read-only place is one ``OutputError`` naming it."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(path, exc) from None
+    shutil.rmtree(private_folder(path, "probe"))
+    return path
+
+
 def run(
     jobs: list[Job],
     opts: Options,
@@ -455,52 +484,39 @@ def run(
     """Execute ``jobs``; returns the results in job order and whether the batch was interrupted.
 
     Failures never stop the batch unless ``fail_fast``; then jobs not started are "skipped".
+    A worker that dies or overruns ``opts.report_timeout`` fails its report only. Leftovers of
+    a run that was killed (its work folder, half-written files) are removed first.
     """
-    out = opts.out_dir
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_out_dir(opts.out_dir)
+    for folder in (out, out / "_failed"):
+        if folder.is_dir():
+            remove_stale(folder)
     (out / "_logs").mkdir(exist_ok=True)
     if opts.shared_plotlyjs:
         html.write_plotlyjs(out)
     manifest = Manifest(out)
     results: dict[str, Result] = {}
-    work = tempfile.mkdtemp(prefix=".run-", dir=out)
+    work = private_folder(out, "run")
     size = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     log = str(out / "_logs" / "kernels.log")
-    before = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(
-        size,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(log, opts.fast_imports),
-    )
-    futures: dict[Future[Result], Job] = {}
+    pool = WorkerPool(size, _init_worker, (log, opts.fast_imports))
     interrupted = False
     try:
         with _sigterm_as_interrupt():
-            futures = {pool.submit(execute, job, opts, work): job for job in jobs}
-            for future in as_completed(futures):
-                job = futures[future]
-                if future.cancelled():
-                    continue
-                try:
-                    result = future.result()
-                except Exception as exc:  # a worker died (killed, out of memory)
-                    result = Result(job.slug, "failed", None, error=f"Arbeitsprozess: {exc}")
+            done = pool.run(execute, jobs, (opts, str(work)), timeout=opts.report_timeout)
+            for job, result, error in done:
+                if error is not None:  # the worker died, overran or broke
+                    result = Result(job.slug, "failed", None, error=error)
                 results[job.slug] = result
                 manifest.record(job, result)
                 if on_result:
                     on_result(job, result)
                 if fail_fast and result.status != "ok":
-                    for other in futures:
-                        other.cancel()
-            pool.shutdown()
+                    break
+            done.close()  # stops the pool (also after fail_fast)
     except KeyboardInterrupt:
         interrupted = True
-        for future in futures:
-            future.cancel()
-        for proc in set(multiprocessing.active_children()) - before:
-            proc.terminate()  # SIGTERM: the worker unwinds and shuts its kernel down
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.interrupt()  # SIGTERM: each worker unwinds and shuts its kernel down
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rest = "interrupted" if interrupted else "skipped"
