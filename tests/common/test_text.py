@@ -37,7 +37,9 @@ def test_undecodable_bytes_name_the_line():
 
 def test_the_same_decoder_serves_tables_intake_and_genesis():
     from haefen_analysis import datasets
+    from haefen_analysis.common import tables
     from haefen_analysis.ingest.genesis import decode as genesis_decode
 
-    assert datasets.read_text is read_text  # curated tables and analysts' CSV files
+    assert datasets.read_csv is tables.read_csv  # curated tables and analysts' CSV files
+    assert tables.read_text is read_text
     assert genesis_decode.decode is decode  # official statistics

@@ -200,8 +200,17 @@ def test_truncated_ffcsv_mid_line_names_the_line() -> None:
 
 def test_ffcsv_cut_at_a_line_end_keeps_every_complete_row() -> None:
     lines = text(FLAT_REGIO).splitlines()[:10]
-    df = parse_text("\n".join(lines))
+    df = parse_text("\n".join(lines) + "\n")
     assert len(df) == 9
+
+
+def test_ffcsv_cut_inside_its_last_field_is_an_error() -> None:
+    """The last line keeps its number of fields, only its last value is shorter: without the
+    line end a download always has, this would be a table with a wrong value."""
+    content = text(FLAT_REGIO).rstrip("\n")
+    assert content.endswith(";Bevölkerungsstand") and content.count("\n") == 21
+    with pytest.raises(GenesisFormatError, match=r"Zeile 22: Datei endet mitten in der Zeile"):
+        parse_text(content[:-1])
 
 
 def test_ffcsv_with_a_field_too_many_names_the_line() -> None:

@@ -20,6 +20,24 @@ from haefen_analysis.ingest.genesis import variable_keys
 
 #: Region variables of GENESIS and the level they stand for.
 REGION_LEVELS = {"KREISE": "kreis", "DLAND": "land"}
+#: The statistics (GENESIS codes) each side of a rate may come from: a population table passed
+#: as protection seekers would give 1,000 per 1,000 without a word.
+PROTECTION_SEEKERS = {"12531": "Statistik der Schutzsuchenden"}
+POPULATION = {
+    "12411": "Fortschreibung des Bevölkerungsstandes",
+    "12111": "Zensus 2011",
+    "1000A": "Zensus 2022",
+}
+
+
+def _expect_statistic(df: pd.DataFrame, allowed: dict[str, str], role: str) -> None:
+    """``df`` must come from one of the ``allowed`` statistics; the error names both."""
+    found = df[["statistic", "statistic_label"]].drop_duplicates().astype(str)
+    if len(found) and found["statistic"].isin(list(allowed)).all():
+        return
+    wanted = " oder ".join(f"{code} ({label})" for code, label in allowed.items())
+    given = ", ".join(f"{c} ({label})" for c, label in found.itertuples(index=False)) or "keine"
+    raise RegionalJoinError(f"{role}: erwartet Statistik {wanted}, übergeben {given}")
 
 
 def region_values(df: pd.DataFrame, name: str = "Tabelle") -> pd.DataFrame:
@@ -89,6 +107,8 @@ def protection_seekers_member_vs_rest(
     with at least one member; members without a Kreis are counted in ``mitglieder_ohne_kreis``.
     """
     members = _check_members(members)
+    _expect_statistic(schutzsuchende, PROTECTION_SEEKERS, "Schutzsuchende")
+    _expect_statistic(population, POPULATION, "Bevölkerung")
     s = region_values(schutzsuchende, "Schutzsuchende")
     p = region_values(population, "Bevölkerung")
     for name, frame in (("Schutzsuchende", s), ("Bevölkerung", p)):
@@ -142,6 +162,8 @@ def protection_seekers_by_land(
     schutzsuchende: pd.DataFrame, population: pd.DataFrame
 ) -> pd.DataFrame:
     """Per Land and time: Schutzsuchende per 1,000 inhabitants; Kreis tables are summed up."""
+    _expect_statistic(schutzsuchende, PROTECTION_SEEKERS, "Schutzsuchende")
+    _expect_statistic(population, POPULATION, "Bevölkerung")
     parts = []
     for name, df in (("schutzsuchende", schutzsuchende), ("einwohner", population)):
         values = region_values(df, name.capitalize())

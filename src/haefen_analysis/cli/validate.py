@@ -25,10 +25,9 @@ def validate(
 
     if not path.exists():
         fail(f"{path}: Datei nicht gefunden")
-    is_workbook = path.suffix.lower() in (".xlsx", ".xlsm") and table is None
     results = (
-        validate_workbook(path, data_dir, dry_run=dry_run)
-        if is_workbook
+        validate_workbook(path, data_dir, table=table, dry_run=dry_run)
+        if path.suffix.lower() in (".xlsx", ".xlsm")
         else [validate_file(path, table, data_dir, dry_run=dry_run)]
     )
     for result in results:

@@ -140,7 +140,7 @@ def remove_stale(folder: Path) -> list[Path]:
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas (see above)."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # columns are replaced, never changed in place
     for column in out.columns:
         values = out[column]
         if values.dtype.kind in "biufcmM":  # numbers and dates are no formulas
@@ -155,8 +155,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 def write_csv(frame: pd.DataFrame, path: Path, check: Callable[[Path], None] | None = None) -> Path:
     """A table as UTF-8 CSV (no index, "\\n" line ends, formula cells neutralised), written
     atomically (``check`` as for ``atomic_write``)."""
-    text = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
-    return atomic_write(path, text, check)
+    data = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return atomic_write(path, data, check)
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> Path:

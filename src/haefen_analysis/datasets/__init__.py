@@ -8,7 +8,7 @@ Parsed tables are cached per process and re-read when a file changes.
 
 from __future__ import annotations
 
-import io
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -16,23 +16,17 @@ import pandas as pd
 
 from haefen_analysis import config
 from haefen_analysis.catalogue.schema import Resource, catalogue, resource
-from haefen_analysis.common.text import read_text
-from haefen_analysis.errors import DataValidationError, ParseError, TableNotFoundError
-from haefen_analysis.ingest.validate import check_table
+from haefen_analysis.common.tables import read_csv
+from haefen_analysis.errors import DataValidationError, TableNotFoundError
+from haefen_analysis.ingest.validate import Problem, check_table
 
 DEMANDS_DERIVED_FROM_MEMBERS = "buendnis_membership"
 
 
 def read_raw(path: Path) -> tuple[pd.DataFrame, str]:
-    """All cells as strings ("" for empty) and the encoding used; delimiter ',' or ';'."""
-    text, encoding = read_text(path)
-    first = text.split("\n", 1)[0]
-    sep = ";" if first.count(";") > first.count(",") else ","
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
-    except pd.errors.ParserError as exc:  # e.g. a row with more fields than the header
-        raise ParseError(f"{path}: keine lesbare CSV-Tabelle ({exc})") from None
-    return frame, encoding
+    """All cells as stripped strings ("" for empty), indexed by line minus 2, and the encoding
+    used; delimiter ',' or ';'; any line that is not one record is a ``ParseError``."""
+    return read_csv(path)
 
 
 def _files(res: Resource, data_dir: Path | None) -> list[Path]:
@@ -61,19 +55,34 @@ def references(res: Resource, data_dir: Path | None) -> dict[str, set[str]]:
     return refs
 
 
-@cache
-def _load(name: str, data_dir: Path | None, stamp: tuple) -> pd.DataFrame:
-    res = resource(name, data_dir)
-    frames = []
-    for path, *_ in stamp:
-        raw, _enc = read_raw(Path(path))
+def check_files(res: Resource, paths: list[Path], data_dir: Path | None) -> pd.DataFrame:
+    """The typed table of these files (curated, then the analyst's rows): what every loader
+    returns, and what the intake runs on a merged file before it replaces the old one. Every
+    problem names its own file and line; any problem raises ``DataValidationError``."""
+    frames, origin = [], []
+    for path in paths:
+        raw, _enc = read_raw(path)
         frames.append(raw)
+        origin += [(str(path), int(i) + 2) for i in raw.index]
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=res.columns)
-    label = " + ".join(p for p, *_ in stamp) or res.path
+    label = " + ".join(map(str, paths)) or res.path
     typed, problems = check_table(raw, res, label, references=references(res, data_dir))
     if problems:
-        raise DataValidationError(problems)
+        raise DataValidationError([_located(p, origin) for p in problems])
     return typed
+
+
+def _located(problem: Problem, origin: list[tuple[str, int]]) -> Problem:
+    """A problem of the concatenated table as the file and line it comes from."""
+    if problem.row is None:
+        return problem
+    file, line = origin[problem.row - 2]
+    return replace(problem, file=file, row=line)
+
+
+@cache
+def _load(name: str, data_dir: Path | None, stamp: tuple) -> pd.DataFrame:
+    return check_files(resource(name, data_dir), [Path(p) for p, *_ in stamp], data_dir)
 
 
 def load(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:

@@ -1,15 +1,25 @@
 """Analysts' own files in the catalogue's schema: validate, quarantine what fails, merge the rest.
 
-file → parse → normalise (Land spellings, member names, German dates and numbers) → validate →
-merge into ``data/user/``. Every rejected row lands in a quarantine file with its reasons; a row
-already present is skipped, so running the same file twice adds nothing twice.
+file → cells (``common.tables``: every line accounted for, values stripped) → normalise (Land
+spellings, member names, German dates and numbers) → validate → merge into ``data/user/``.
+
+One validator: the rows are checked with the loaders' own ``check_table``, and the merged
+file is loaded through the loaders' own ``datasets.check_files`` before it replaces the old
+one; if that fails, nothing is merged. Keys and duplicates are compared by value and column
+name, never by position: the same rows with their columns in another order are the same rows.
+Every rejected row lands in a quarantine file with its reasons; a row already present is
+skipped, so running the same file twice adds nothing twice.
+
+Normalisation works on distinct values (a 100,000-row file names a few dozen members and
+Länder), and each correction is reported once with the rows it applies to.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,7 +28,7 @@ import pandas as pd
 from haefen_analysis import config, datasets
 from haefen_analysis.catalogue.schema import Field, Resource, catalogue, resource
 from haefen_analysis.common.files import write_csv
-from haefen_analysis.errors import IntakeError, ParseError
+from haefen_analysis.errors import DataValidationError, IntakeError, ParseError
 from haefen_analysis.ingest import codes, names, parse
 from haefen_analysis.ingest.validate import (
     ISO_PARTIAL,
@@ -39,6 +49,11 @@ USER_TABLES = (
     "counts_over_time",
 )
 ID_COLUMNS = {"pledges": "pledge_id", "admissions": "admission_id", "meetings": "meeting_id"}
+#: Rows named in one correction line before the rest is counted.
+SHOWN_ROWS = 5
+#: Joins the values of a row's columns into one comparable text (a unit separator: no cell
+#: holds one).
+SEP = "\x1f"
 
 
 @dataclass
@@ -72,65 +87,122 @@ def detect_table(columns: list[str], data_dir: Path | None = None, file: str = "
     )
 
 
-def _normalise(
-    raw: pd.DataFrame, res: Resource, file: str, member_ids: set[str], fixes: list[str]
-) -> list[Problem]:
-    """Rewrite accepted spellings into the catalogue's forms, in place; report the rest."""
-    problems: list[Problem] = []
-    for f in res.fields:
-        if f.name not in raw.columns:
-            continue
-        col = raw[f.name].fillna("").astype(str).str.strip()
-        for idx, value in col[col != ""].items():
+def _rows_text(rows: list[int]) -> str:
+    if len(rows) == 1:
+        return f"Zeile {rows[0]}"
+    shown = ", ".join(map(str, rows[:SHOWN_ROWS]))
+    rest = len(rows) - SHOWN_ROWS
+    return f"Zeilen {shown}" + (f" und {rest} weitere" if rest > 0 else "")
+
+
+class _Normaliser:
+    """Rewrites accepted spellings into the catalogue's forms, one distinct value at a time."""
+
+    def __init__(self, raw: pd.DataFrame, res: Resource, file: str, dd: Path | None) -> None:
+        self.raw, self.res, self.file, self.dd = raw, res, file, dd
+        self.member_ids = set(datasets.members(dd)["member_id"].dropna())
+        self.problems: list[Problem] = []
+        self.fixes: list[str] = []
+
+    def run(self) -> None:
+        # Land columns first: a member name is resolved within the row's (normalised) Land.
+        first = [f for f in self.res.fields if f.name in ("land", "scope")]
+        for f in first + [f for f in self.res.fields if f not in first]:
+            if f.name in self.raw.columns:
+                self._column(f)
+
+    def _column(self, f: Field) -> None:
+        rule = self._rule(f)
+        if rule is None:
+            return
+        values = self.raw[f.name]
+        keys = values  # member names resolve within their row's Land
+        if f.name == "member_id" and "land" in self.raw.columns:
+            keys = values + SEP + self.raw["land"]
+        todo = keys[values.ne("")]
+        changed: dict[str, str] = {}
+        for key, rows in todo.groupby(todo, sort=False).groups.items():
+            value, _, land = str(key).partition(SEP)
             try:
-                new = _normalise_value(f, value, raw.loc[idx], res.name, member_ids)
+                new = rule(value, land or None)
             except (ValueError, LookupError) as exc:
-                problems.append(Problem(file, int(idx) + 2, f.name, value, "normalise", str(exc)))
+                self.problems += [
+                    Problem(self.file, int(i) + 2, f.name, value, "normalise", str(exc))
+                    for i in rows
+                ]
                 continue
             if new != value:
-                raw.at[idx, f.name] = new
-                fixes.append(f"Zeile {int(idx) + 2}, Spalte {f.name!r}: {value!r} → {new!r}")
-    return problems
+                changed[str(key)] = new
+                where = _rows_text([int(i) + 2 for i in rows])
+                self.fixes.append(f"{where}, Spalte {f.name!r}: {value!r} → {new!r}")
+        if changed:
+            new_values = keys.map(changed)
+            self.raw[f.name] = values.where(new_values.isna(), new_values)
+
+    def _rule(self, f: Field) -> Callable[[str, str | None], str] | None:
+        """How one value of ``f`` is normalised (None: the column needs nothing)."""
+        if f.name in ("land", "scope") and f.pattern:
+            spell = codes.scope_code if "DE" in f.pattern else codes.land_code
+            return lambda value, _land: spell(value, self.dd)
+        if f.name == "member_id" and self.res.name != "members":
+            return self._member
+        if f.enum:  # German labels (drop-downs of the template) → codes
+            by_label = {label.casefold(): code for code, label in f.enum_labels.items()}
+            return lambda v, _land: v if v in f.enum else by_label.get(v.casefold(), v)
+        if f.type == "partial_date":
+            return lambda v, _land: v if ISO_PARTIAL.match(v) else parse.parse_date(v).iso
+        if f.type == "integer":
+            return lambda v, _land: v if v.lstrip("-").isdigit() else _whole_number(v)
+        return None
+
+    def _member(self, value: str, land: str | None) -> str:
+        if value in self.member_ids:
+            return value
+        return names.resolve_member(value, land if land not in (None, "", "DE") else None, self.dd)
 
 
-def _normalise_value(f: Field, value: str, row: pd.Series, table: str, ids: set[str]) -> str:
-    if f.name in ("land", "scope") and f.pattern:
-        return (codes.scope_code if "DE" in f.pattern else codes.land_code)(value)
-    if f.name == "member_id" and table != "members" and value not in ids:
-        land = row.get("land") or None
-        return names.resolve_member(value, land if land != "DE" else None)
-    if f.enum and value not in f.enum:  # German labels (drop-downs of the template) → codes
-        by_label = {label.casefold(): code for code, label in f.enum_labels.items()}
-        return by_label.get(value.casefold(), value)
-    if f.type == "partial_date" and not ISO_PARTIAL.match(value):
-        return parse.parse_date(value).iso
-    if f.type == "integer" and not value.lstrip("-").isdigit():
-        num = parse.parse_number(value)
-        if num.qualifier != "exact" or num.value != int(num.value):
-            raise ParseError(
-                f"{value!r} ist keine genaue ganze Zahl: die Zahl gehört hierher, die Art der "
-                "Angabe (up_to/about/range/more_than) in die Spalte der Angabe"
-            )
-        return str(int(num.value))
-    return value
+def _whole_number(value: str) -> str:
+    num = parse.parse_number(value)
+    if num.qualifier != "exact" or num.value != int(num.value):
+        raise ParseError(
+            f"{value!r} ist keine genaue ganze Zahl: die Zahl gehört hierher, die Art der "
+            "Angabe (up_to/about/range/more_than) in die Spalte der Angabe"
+        )
+    return str(int(num.value))
 
 
-def _fill_ids(raw: pd.DataFrame, table: str, fixes: list[str]) -> None:
-    """Rows without an id get a content hash, so the same row always gets the same id."""
-    col = ID_COLUMNS.get(table)
-    if not col or col not in raw.columns:
+def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """One text per row of these columns' values (by name, in this order)."""
+    first, *rest = columns
+    if not rest:
+        return frame[first]
+    return frame[first].str.cat([frame[c] for c in rest], sep=SEP)
+
+
+def _fill_ids(raw: pd.DataFrame, res: Resource, fixes: list[str]) -> None:
+    """Rows without an id get a hash of their values in the catalogue's column order, so the
+    same row gets the same id whatever the order of the file's columns."""
+    col = ID_COLUMNS.get(res.name)
+    if not col or col not in raw.columns or not set(res.columns) <= set(raw.columns):
         return
-    for idx in raw.index[raw[col].fillna("").str.strip() == ""]:
-        content = "|".join(raw.loc[idx].drop(col).fillna("").astype(str))
-        new = "u-" + hashlib.sha1(content.encode()).hexdigest()[:10]
-        raw.at[idx, col] = new
-        fixes.append(f"Zeile {int(idx) + 2}, Spalte {col!r}: leer → erzeugte ID {new!r}")
+    empty = raw.index[raw[col] == ""]
+    if not len(empty):
+        return
+    content = _joined(raw.loc[empty], [c for c in res.columns if c != col])
+    ids = [
+        f"u-{hashlib.sha1(text.replace(SEP, '|').encode()).hexdigest()[:10]}" for text in content
+    ]
+    raw.loc[empty, col] = ids
+    if len(empty) == 1:
+        fixes.append(f"Zeile {int(empty[0]) + 2}, Spalte {col!r}: leer → erzeugte ID {ids[0]!r}")
+    else:
+        lines = [int(i) + 2 for i in empty]
+        fixes.append(f"{_rows_text(lines)}, Spalte {col!r}: leer → je eine erzeugte ID")
 
 
-def _read(path: Path, table: str | None, data_dir: Path | None) -> tuple[pd.DataFrame, str]:
+def _read(path: Path) -> tuple[pd.DataFrame, str]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, sheet_name=table or 0, dtype=str).fillna("")
-        return frame, "xlsx"
+        raise IntakeError(f"{path}: Excel-Dateien liest ingest.workbook.validate_workbook")
     return datasets.read_raw(path)
 
 
@@ -142,10 +214,10 @@ def validate_file(
     today: date | None = None,
     dry_run: bool = False,
 ) -> IntakeResult:
-    """Validate a user file (CSV, or one Excel sheet); merge good rows into data/user/,
-    quarantine the rest. Workbooks from ``haefen template``: ``workbook.validate_workbook``."""
+    """Validate a user CSV file; merge good rows into data/user/, quarantine the rest. Excel
+    workbooks (one or more sheets): ``workbook.validate_workbook``."""
     path, dd = Path(path), Path(data_dir) if data_dir is not None else None
-    raw, encoding = _read(path, table, dd)
+    raw, encoding = _read(path)
     table = table or detect_table(list(raw.columns), dd, str(path))
     fixes = (
         ["Datei nicht in UTF-8: als cp1252 gelesen (Windows/Excel)"] if encoding == "cp1252" else []
@@ -169,57 +241,99 @@ def validate_frame(
     ``problems`` found while reading (e.g. formulas without values) reject their rows too.
     The index of ``raw`` is the spreadsheet row minus 2 (header = row 1)."""
     res = resource(table, dd)
+    if table not in USER_TABLES:
+        raise IntakeError(
+            f"{label}: Tabelle {table!r} nimmt keine eigenen Zeilen auf (Referenztabelle); "
+            f"möglich: {', '.join(USER_TABLES)}"
+        )
+    raw = raw.fillna("").astype(str).apply(lambda col: col.str.strip())
     result = IntakeResult(label, table, len(raw), corrections=list(fixes or []))
-    member_ids = set(datasets.members(dd)["member_id"].dropna())
-    norm_problems = list(problems or []) + _normalise(
-        raw, res, label, member_ids, result.corrections
+    normaliser = _Normaliser(raw, res, label, dd)
+    normaliser.run()
+    result.corrections += normaliser.fixes
+    _fill_ids(raw, res, result.corrections)
+    _typed, checked = check_table(
+        raw, res, label, today=today, references=datasets.references(res, dd)
     )
-    _fill_ids(raw, table, result.corrections)
-    refs = datasets.references(res, dd)
-    _typed, problems = check_table(raw, res, label, today=today, references=refs)
-    problems = norm_problems + problems
+    problems = list(problems or []) + normaliser.problems + checked
     if any(p.row is None for p in problems):  # whole-file problem: nothing can be merged
         result.problems, result.rejected = problems, len(raw)
         return _quarantine(result, raw, problems, res, dd, dry_run)
     bad = set(failing_rows(problems) - 2)
-    existing = _existing(res, dd)
-    key = list(res.primary_key) or res.columns
-    seen = {tuple(r) for r in existing[key].itertuples(index=False)} if len(existing) else set()
-    full = (
-        {tuple(r) for r in existing[res.columns].itertuples(index=False)}
-        if len(existing)
-        else set()
-    )
-    keep = []
-    for idx in raw.index:
-        if idx in bad:
-            continue
-        row_key = tuple(raw.loc[idx, key])
-        if tuple(raw.loc[idx, res.columns]) in full:
-            result.already_present += 1
-        elif row_key in seen:
+    keep, present, conflicts = _against_existing(raw.loc[~raw.index.isin(bad)], res, dd)
+    key = (list(res.primary_key) or res.columns)[0]
+    problems += [
+        Problem(
+            label,
+            int(idx) + 2,
+            key,
+            raw.at[idx, key],
+            "conflict",
+            "eine andere Zeile mit demselben Schlüssel ist schon in den Daten",
+        )
+        for idx in conflicts
+    ]
+    result.already_present = len(present)
+    result.accepted, result.rejected = len(keep), len(bad) + len(conflicts)
+    if len(keep) and not dry_run:
+        merged = pd.concat([_user_rows(res, dd), raw.loc[keep, res.columns]], ignore_index=True)
+        try:
+            result.merged_into = _merge(merged, res, dd)
+        except DataValidationError as exc:
+            shown = "; ".join(str(p) for p in exc.problems[:3])
             problems.append(
                 Problem(
                     label,
-                    int(idx) + 2,
-                    key[0],
-                    str(row_key[0]),
-                    "conflict",
-                    "eine andere Zeile mit demselben Schlüssel ist schon in den Daten",
+                    None,
+                    None,
+                    None,
+                    "load",
+                    "nichts übernommen: mit diesen Zeilen bestünde die Tabelle die Prüfung der "
+                    f"Ladefunktionen nicht ({len(exc.problems)} Problem(e): {shown})",
                 )
             )
-            bad.add(idx)
-        else:
-            keep.append(idx)
-            seen.add(row_key)
+            result.accepted, result.rejected = 0, len(raw) - len(present)
     result.problems = sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
-    result.accepted, result.rejected = len(keep), len(bad)
-    if keep and not dry_run:
-        target = config.user_dir(dd) / res.path
-        merged = pd.concat([_user_rows(res, dd), raw.loc[keep, res.columns]], ignore_index=True)
-        write_csv(merged, target)
-        result.merged_into = target
     return _quarantine(result, raw, result.problems, res, dd, dry_run)
+
+
+def _against_existing(
+    rows: pd.DataFrame, res: Resource, dd: Path | None
+) -> tuple[pd.Index, pd.Index, pd.Index]:
+    """(new, already present, key conflict) rows, compared by value: the whole row equal to
+    one in the data, or only its key (a different row under the same key). Rows are compared
+    by a 64-bit hash of their values in the catalogue's column order."""
+    existing = _existing(res, dd)
+    key = list(res.primary_key) or res.columns
+    present = _hashes(rows, res.columns).isin(_hashes(existing, res.columns))
+    taken = _hashes(rows, key).isin(_hashes(existing, key))
+    return rows.index[~present & ~taken], rows.index[present], rows.index[~present & taken]
+
+
+def _hashes(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    return pd.util.hash_pandas_object(frame[columns].astype(str), index=False)
+
+
+def _merge(merged: pd.DataFrame, res: Resource, dd: Path | None) -> Path:
+    """Write the user table, loaded through the loaders' own check before it replaces the
+    old file (``DataValidationError``: the old file stays)."""
+    target = config.user_dir(dd) / res.path
+    curated = config.data_dir(dd) / res.path
+    sources = [curated] if curated.exists() else []
+
+    def loads(candidate: Path) -> None:
+        try:
+            datasets.check_files(res, [*sources, candidate], dd)
+        except DataValidationError as exc:  # name the file the user will find, not the temp
+            raise DataValidationError(
+                [p if p.file != str(candidate) else _renamed(p, target) for p in exc.problems]
+            ) from None
+
+    return write_csv(merged, target, check=loads)
+
+
+def _renamed(problem: Problem, path: Path) -> Problem:
+    return replace(problem, file=str(path))
 
 
 def _existing(res: Resource, dd: Path | None) -> pd.DataFrame:
@@ -245,17 +359,15 @@ def _quarantine(
 ) -> IntakeResult:
     rows = sorted({p.row for p in problems if p.row is not None})
     if any(p.row is None for p in problems):
-        rows = list(range(2, len(raw) + 2))
+        rows = [int(i) + 2 for i in raw.index]
     if not rows or dry_run:
         return result
     out = raw.loc[[r - 2 for r in rows]].copy()
     out.insert(0, "_row", rows)
     reasons = problems_frame(problems)
     whole = "; ".join(reasons.loc[reasons["row"].isna(), "message"])
-    out["_problems"] = [
-        "; ".join(filter(None, [whole, *reasons.loc[reasons["row"] == r, "message"].astype(str)]))
-        for r in rows
-    ]
+    by_row = reasons.dropna(subset=["row"]).groupby("row")["message"].agg("; ".join)
+    out["_problems"] = ["; ".join(filter(None, [whole, by_row.get(r, "")])) for r in rows]
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     stem = re.sub(r"[^\w-]+", "_", Path(result.file).name).strip("_")
     target = config.quarantine_dir(dd) / f"{res.name}-{stem}-{stamp}.csv"

@@ -69,6 +69,30 @@ def _partial_dates(col: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return dates.astype("datetime64[s]"), precision.astype(PRECISION_DTYPE), invalid
 
 
+#: The largest count a column of integers holds (pandas' Int64), as a German reads it.
+INT64_MAX = 2**63 - 1
+INT64_TEXT = f"{INT64_MAX:,}".replace(",", ".")
+_DIGITS = r"[+-]?\d+"
+
+
+def _beyond_int64(col: pd.Series, num: pd.Series) -> pd.Series:
+    """Values no Int64 holds; digit strings are checked exactly (floats round near 2**63)."""
+    digits = col.str.fullmatch(_DIGITS)
+    long = digits & (col.str.lstrip("+-").str.lstrip("0").str.len() >= 19)
+    exact = col[long].map(lambda v: abs(int(v)) > INT64_MAX).astype(bool)
+    return (~digits & (num.abs() >= 2.0**63)) | exact.reindex(col.index, fill_value=False)
+
+
+def _exact_integers(col: pd.Series, num: pd.Series) -> pd.Series:
+    """Int64 values; digit strings converted exactly (through float, 9007199254740993 would
+    become …992), the rest ("5.0" from a spreadsheet) from their numeric value."""
+    digits = col.str.fullmatch(_DIGITS) & num.notna()
+    out = num.where(~digits).round().astype("Int64")
+    if digits.any():
+        out[digits] = pd.array(col[digits].map(int).tolist(), dtype="Int64")
+    return out
+
+
 def _type_column(f: Field, col: pd.Series, out: dict, c: _Collector, today: date) -> pd.Series:
     """Converted column (also written into ``out``) and type problems; returns numeric view."""
     present = col != ""
@@ -82,11 +106,16 @@ def _type_column(f: Field, col: pd.Series, out: dict, c: _Collector, today: date
         num = pd.to_numeric(col.where(present), errors="coerce")
         bad = present & num.isna()
         c.rows(bad, f, "type", "keine ganze Zahl" if f.type == "integer" else "keine Zahl")
+        endless = present & ~bad & ~np.isfinite(num.fillna(0))
+        c.rows(endless, f, "type", "keine endliche Zahl")
+        num = num.where(~endless)
         if f.type == "integer":
-            frac = present & ~bad & (num % 1 != 0)
+            frac = present & ~bad & ~endless & (num % 1 != 0)
             c.rows(frac, f, "type", "keine ganze Zahl")
-            num = num.where(~frac)
-            out[f.name] = num.round().astype("Int64")
+            too_big = present & ~bad & ~endless & ~frac & _beyond_int64(col, num)
+            c.rows(too_big, f, "type", f"Zahl zu groß für diese Spalte (höchstens {INT64_TEXT})")
+            num = num.where(~frac & ~too_big)
+            out[f.name] = _exact_integers(col, num)
         else:
             out[f.name] = num.astype("Float64")
         return num

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from haefen_analysis.catalogue.schema import Resource, resource
 from haefen_analysis.common.files import atomic_write
 from haefen_analysis.errors import WorkbookError
-from haefen_analysis.ingest.intake import ID_COLUMNS, IntakeResult, validate_frame
+from haefen_analysis.ingest.intake import ID_COLUMNS, USER_TABLES, IntakeResult, validate_frame
 from haefen_analysis.ingest.validate import Problem
 
 #: Data sheets: sheet name → table. Id columns are left out (generated from the content).
@@ -121,14 +121,17 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _table_for(headers: list[str], sheet: str) -> str | None:
-    if sheet in SHEETS:
+def _table_for(headers: list[str], sheet: str, table: str | None = None) -> str | None:
+    """The table a sheet holds: the template's sheet names, else recognised by its header
+    (German titles or column names) among every table an analyst may add rows to (a members
+    sheet is read like the members CSV). ``table`` (``--table``) takes only its own sheets."""
+    if sheet in SHEETS and table in (None, SHEETS[sheet]):
         return SHEETS[sheet]
-    for table in SHEETS.values():  # renamed sheet: recognise it by its header
-        res = resource(table)
+    for name in [table] if table else [*SHEETS.values(), *USER_TABLES]:
+        res = resource(name)
         titles = {res.field(c).title for c in _columns(res)}
         if titles <= set(headers) or set(_columns(res)) <= set(headers):
-            return table
+            return name
     return None
 
 
@@ -165,8 +168,9 @@ def _formulas(ws: object, grid: list[list[str]], columns: list[str], label: str,
     return problems
 
 
-def read_workbook(path: str | Path) -> list[Sheet]:
-    """Every data sheet of a workbook, with formulas and merged cells resolved or reported."""
+def read_workbook(path: str | Path, table: str | None = None) -> list[Sheet]:
+    """Every data sheet of a workbook (only ``table``'s, if given), with formulas and merged
+    cells resolved or reported."""
     path = Path(path)
     try:
         values = load_workbook(path, data_only=True)
@@ -176,30 +180,34 @@ def read_workbook(path: str | Path) -> list[Sheet]:
     sheets = []
     for ws in values.worksheets:
         headers = [_text(c.value) for c in ws[1]] if ws.max_row else []
-        table = (
-            _table_for(headers, ws.title) if ws.title not in (README_SHEET, LISTS_SHEET) else None
+        found = (
+            _table_for(headers, ws.title, table)
+            if ws.title not in (README_SHEET, LISTS_SHEET)
+            else None
         )
-        if table is None:
+        if found is None:
             continue
         label = f"{path} [Blatt {ws.title}]"
-        fixes = [] if ws.title in SHEETS else [f"Blatt {ws.title!r} als Tabelle {table!r} erkannt"]
+        fixes = [] if ws.title in SHEETS else [f"Blatt {ws.title!r} als Tabelle {found!r} erkannt"]
         grid = [[_text(c.value) for c in row] for row in ws.iter_rows(min_row=1)]
         _unmerge(grid, ws, fixes)
-        res = resource(table)
+        res = resource(found)
         by_title = {res.field(c).title: c for c in res.columns}
         columns = [by_title.get(h, h) for h in headers]
         problems = _formulas(formulas[ws.title], grid, columns, label, fixes)
         kept = [i for i, r in enumerate(grid[1:]) if any(r)]  # index i = spreadsheet row i + 2
         frame = pd.DataFrame([grid[i + 1] for i in kept], columns=columns, index=kept, dtype=str)
-        id_col = ID_COLUMNS.get(table)
+        id_col = ID_COLUMNS.get(found)
         if id_col and id_col not in frame:
             frame.insert(0, id_col, "")
-        sheets.append(Sheet(ws.title, table, frame.fillna(""), fixes, problems))
+        sheets.append(Sheet(ws.title, found, frame.fillna(""), fixes, problems))
     if not sheets:
-        raise WorkbookError(
-            f"{path}: kein Datenblatt gefunden (erwartet {', '.join(SHEETS)} oder deren "
-            "Spaltenköpfe)"
+        wanted = (
+            f"ein Blatt mit den Spalten der Tabelle {table!r}"
+            if table
+            else (f"{', '.join(SHEETS)} oder die Spaltenköpfe einer Tabelle")
         )
+        raise WorkbookError(f"{path}: kein Datenblatt gefunden (erwartet {wanted})")
     return sheets
 
 
@@ -207,10 +215,12 @@ def validate_workbook(
     path: str | Path,
     data_dir: str | Path | None = None,
     *,
+    table: str | None = None,
     today: date | None = None,
     dry_run: bool = False,
 ) -> list[IntakeResult]:
-    """``haefen validate`` for a filled-in template: one result per data sheet."""
+    """``haefen validate`` for a workbook (the filled-in template, or a sheet in any user
+    table's columns): one result per data sheet (only ``table``'s, if given)."""
     dd = Path(data_dir) if data_dir is not None else None
     return [
         validate_frame(
@@ -223,5 +233,5 @@ def validate_workbook(
             fixes=s.corrections,
             problems=s.problems,
         )
-        for s in read_workbook(path)
+        for s in read_workbook(path, table)
     ]

@@ -36,6 +36,10 @@ def read_flat(text: str, path: str | os.PathLike[str]) -> pd.DataFrame:
             last_no,
             f"{n_last} Felder statt {len(names)} wie in der Kopfzeile (Datei abgeschnitten?)",
         )
+    if not text.endswith(("\n", "\r")):  # a download ends with a line break; a cut may not
+        raise GenesisFormatError(
+            path, last_no, "Datei endet mitten in der Zeile (abgeschnitten?): kein Zeilenende"
+        )
     try:
         df = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False
