@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import html
-from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -205,7 +203,7 @@ def provenance(data_dir: str | Path | None = None):
     """The closing block: when, with which package version and data, from which sources."""
     from IPython.display import HTML
 
-    now = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
+    now = dates.german_time(dates.now())
     version = metadata.version("haefen-analysis")
     mode = "öffentlich (Zahlen von 1–2 Minderjährigen als „< 3“)" if is_public() else "intern"
     items = "".join(
