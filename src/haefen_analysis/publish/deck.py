@@ -100,7 +100,7 @@ def default_path(target: Scope, base: Path | None = None) -> Path:
 
 def as_of_text(as_of: str) -> str:
     """German text of a catalogue "as_of" ("2026-11-22" -> "22.11.2026"), "unbekannt" if none."""
-    return dates.german_iso(as_of) or "unbekannt"
+    return dates.german_iso(as_of) or labels.UNKNOWN
 
 
 def _names_or_count(names: list[str], noun: str) -> str:

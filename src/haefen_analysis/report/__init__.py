@@ -17,6 +17,7 @@ import pandas as pd
 
 from haefen_analysis import config
 from haefen_analysis.catalogue.labels import (
+    UNKNOWN,
     label_values,
     title,
     titles,
@@ -172,7 +173,7 @@ def table(
 
 def number(value: object, decimals: int = 0) -> str:
     """German number text ("1.234,5"); "unbekannt" for a missing value."""
-    return theme.format_number(value, decimals, missing="unbekannt")
+    return theme.format_number(value, decimals, missing=UNKNOWN)
 
 
 def small_counts(values: pd.Series, groups: pd.Series, public: bool | None = None) -> pd.Series:
