@@ -27,16 +27,11 @@ import pandas as pd
 
 from haefen_analysis import config, datasets
 from haefen_analysis.catalogue.schema import Field, Resource, catalogue, resource
+from haefen_analysis.common.dates import ISO_PARTIAL
 from haefen_analysis.common.files import write_csv
 from haefen_analysis.errors import DataValidationError, IntakeError, ParseError
 from haefen_analysis.ingest import codes, names, parse
-from haefen_analysis.ingest.validate import (
-    ISO_PARTIAL,
-    Problem,
-    check_table,
-    failing_rows,
-    problems_frame,
-)
+from haefen_analysis.ingest.validate import Problem, check_table, failing_rows, problems_frame
 
 #: Tables an analyst may add rows to (the others are reference tables).
 USER_TABLES = (
@@ -150,7 +145,7 @@ class _Normaliser:
             by_label = {label.casefold(): code for code, label in f.enum_labels.items()}
             return lambda v, _land: v if v in f.enum else by_label.get(v.casefold(), v)
         if f.type == "partial_date":
-            return lambda v, _land: v if ISO_PARTIAL.match(v) else parse.parse_date(v).iso
+            return lambda v, _land: v if ISO_PARTIAL.fullmatch(v) else parse.parse_date(v).iso
         if f.type == "integer":
             return lambda v, _land: v if v.lstrip("-").isdigit() else _whole_number(v)
         return None
