@@ -128,8 +128,9 @@ def test_report_pdf_skipped_without_browser_writes_the_html(no_browser, tmp_path
     assert done.returncode == 0, done.stderr
     skipped = [line for line in done.stderr.splitlines() if line.startswith("Übersprungen:")]
     assert len(skipped) == 1 and skipped[0].startswith(
-        f"Übersprungen: PDF (1 Berichte, die HTML-Berichte entstehen): {MISSING}"
+        f"Übersprungen: PDF (1 Bericht, nur HTML geschrieben): {MISSING}"
     )
+    assert done.stderr.rstrip().endswith(skipped[0])  # after the reports, the last line
     (day,) = out.iterdir()
     assert (day / "land-01.html").exists() and not list(day.glob("*.pdf"))
 
@@ -161,6 +162,9 @@ def fake_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def gone(pidfile: Path) -> bool:
+    """The fake browser is not running (killed, or stopped before it even started)."""
+    if not pidfile.exists():
+        return True
     pid = int(pidfile.read_text())
     try:
         return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

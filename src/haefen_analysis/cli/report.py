@@ -128,14 +128,14 @@ def _run(
     planned = runner.plan(cfg, kinds, values, _overrides(params), public, limit)
     if not planned:
         fail("keine Berichte ausgewählt")
+    no_pdf = None  # why the PDFs are skipped (said after the HTML reports are written)
     if pdf:
         try:
             browser.find()
         except BrowserNotFoundError as exc:
             if not skip_without_browser:
                 raise
-            skipped(f"PDF ({len(planned)} Berichte, die HTML-Berichte entstehen)", exc)
-            pdf = False
+            no_pdf, pdf = exc, False
     try:
         out_dir = runner.prepare_out_dir(runner.dated_dir(out))  # before any kernel starts
     except OutputError as exc:
@@ -155,6 +155,9 @@ def _run(
         )
     console.print(_summary(planned, results, opts))
     say(f"Übersicht: {opts.out_dir / 'index.html'}")
+    if no_pdf is not None:
+        count = f"{len(planned)} Bericht" + ("e" if len(planned) != 1 else "")
+        skipped(f"PDF ({count}, nur HTML geschrieben)", no_pdf)
     if interrupted:
         raise typer.Exit(130)
     failed = [r for r in results if r.status != "ok"]

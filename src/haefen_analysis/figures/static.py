@@ -19,6 +19,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ class _Renderer:
     def __init__(self, exe: str) -> None:
         self.exe = exe
         self.kaleido: Any = None
+        self.running: concurrent.futures.Future[Any] | None = None  # the last wait's work
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(
             target=self.loop.run_forever, name="haefen-kaleido", daemon=True
@@ -72,11 +74,10 @@ class _Renderer:
         await self.kaleido.open()
 
     def wait(self, work: Coroutine[Any, Any, Any], timeout: float, what: str) -> Any:
-        future = asyncio.run_coroutine_threadsafe(work, self.loop)
+        self.running = asyncio.run_coroutine_threadsafe(work, self.loop)
         try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
+            return self.running.result(timeout)
+        except concurrent.futures.TimeoutError:  # close() stops it, after finding the browser
             raise ExportError(
                 f"{what}: keine Antwort des Browsers nach {timeout:g} s ({self.exe})"
             ) from None
@@ -95,11 +96,23 @@ class _Renderer:
         if graceful and self.kaleido is not None:
             with contextlib.suppress(Exception):
                 self.wait(self.kaleido.close(), CLOSE_TIMEOUT, "Schließen")
+        # A start that timed out may still be inside Popen (a loaded machine): wait for the
+        # process to exist before killing it, or it would be left behind.
+        deadline = time.monotonic() + CLOSE_TIMEOUT
+        while (
+            getattr(self.kaleido, "subprocess", None) is None
+            and self.running is not None
+            and not self.running.done()
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
         process = getattr(self.kaleido, "subprocess", None)
         if process is not None:
             kill_group(process.pid)
             with contextlib.suppress(Exception):
                 process.wait(CLOSE_TIMEOUT)
+        if self.running is not None:
+            self.running.cancel()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(CLOSE_TIMEOUT)
 

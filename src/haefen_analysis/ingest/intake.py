@@ -320,15 +320,13 @@ def _merge(merged: pd.DataFrame, res: Resource, dd: Path | None) -> Path:
         try:
             datasets.check_files(res, [*sources, candidate], dd)
         except DataValidationError as exc:  # name the file the user will find, not the temp
-            raise DataValidationError(
-                [p if p.file != str(candidate) else _renamed(p, target) for p in exc.problems]
-            ) from None
+            named = [
+                replace(p, file=str(target)) if p.file == str(candidate) else p
+                for p in exc.problems
+            ]
+            raise DataValidationError(named) from None
 
     return write_csv(merged, target, check=loads)
-
-
-def _renamed(problem: Problem, path: Path) -> Problem:
-    return replace(problem, file=str(path))
 
 
 def _existing(res: Resource, dd: Path | None) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from haefen_analysis import analysis, datasets, report
+from haefen_analysis import analysis, config, datasets, report
 from haefen_analysis.analysis.per_land import rank
 from haefen_analysis.catalogue import labels
 from haefen_analysis.catalogue.labels import DEFINITIONS
@@ -390,6 +390,7 @@ def build_deck(
     ``DEFAULT_YEAR``). Unknown Länder and a missing browser fail before anything is loaded or
     written."""
     dd = Path(data_dir) if data_dir is not None else None
+    config.data_dir(dd)  # a data folder that does not exist is said first
     target = scope(land, dd)
     browser.find()  # no browser for the figures: one clear line now, not after the data
     path = Path(out) if out is not None else default_path(target)

@@ -107,13 +107,22 @@ class WorkerPool:
             self.stop()
 
     def _dispatch(self, fn, args, pending: deque, timeout: float) -> None:
+        for gone in [w for w in self.workers if not w.busy and not w.process.is_alive()]:
+            gone.conn.close()  # died while idle (killed, OOM): it held no job
+            self.workers.remove(gone)
         while pending and (
             (idle := next((w for w in self.workers if not w.busy), None))
             or len(self.workers) < self.size
         ):
             worker = idle or self._start()
             worker.item = pending.popleft()
-            worker.conn.send((fn, (worker.item, *args)))
+            try:
+                worker.conn.send((fn, (worker.item, *args)))
+            except OSError:  # it died a moment ago: the job goes to another worker
+                pending.appendleft(worker.item)
+                worker.conn.close()
+                self.workers.remove(worker)
+                continue
             # a job's bound starts when its worker is ready; starting has a bound of its own
             worker.bound, worker.busy = timeout, True
             worker.deadline = time.monotonic() + (timeout if worker.ready else START_TIMEOUT)
