@@ -41,24 +41,26 @@ def network_disagreements(members: pd.DataFrame, networks: pd.DataFrame) -> pd.D
     precision = buendnis.dropna(subset=["since"]).sort_values("since").groupby("member_id")
     first_precision = precision["since_precision"].first()
     signed = set(nets.loc[nets["network"].isin(POTSDAM), "member_id"])
+    joined = set(buendnis["member_id"])
     rows = []
     for m in members.itertuples():
-        in_net = m.member_id in set(buendnis["member_id"])
-        if (m.buendnis_member == "yes") != in_net and not (m.buendnis_member == "unknown" and not in_net):
-            rows.append((m.member_id, "buendnis_member", m.buendnis_member, "ja" if in_net else "—"))
-        if pd.notna(m.buendnis_since) and m.member_id in first.index:
-            same = _same_date(m.buendnis_since, m.buendnis_since_precision, first[m.member_id],
-                              first_precision[m.member_id])
-            if not same:
-                rows.append((m.member_id, "buendnis_since", m.buendnis_since, first[m.member_id]))
-        if (m.potsdamer_erklaerung == "yes") != (m.member_id in signed) and not (
-            m.potsdamer_erklaerung == "unknown" and m.member_id not in signed
+        for column, value, listed in (
+            ("buendnis_member", m.buendnis_member, m.member_id in joined),
+            ("potsdamer_erklaerung", m.potsdamer_erklaerung, m.member_id in signed),
         ):
-            rows.append(
-                (m.member_id, "potsdamer_erklaerung", m.potsdamer_erklaerung,
-                 "ja" if m.member_id in signed else "—")
-            )
+            if _disagree(value, listed):
+                rows.append((m.member_id, column, value, "ja" if listed else "—"))
+        if pd.notna(m.buendnis_since) and m.member_id in first.index:
+            theirs = first[m.member_id], first_precision[m.member_id]
+            if not _same_date(m.buendnis_since, m.buendnis_since_precision, *theirs):
+                rows.append((m.member_id, "buendnis_since", m.buendnis_since, theirs[0]))
     return pd.DataFrame(rows, columns=["member_id", "column", "members_value", "networks_value"])
+
+
+def _disagree(value: str, listed: bool) -> bool:
+    """A yes/no/unknown column against a networks row: "yes" needs a row, a row needs "yes"
+    ("unknown" without a row agrees)."""
+    return (value == "yes") != listed and not (value == "unknown" and not listed)
 
 
 def _same_date(a: pd.Timestamp, pa: str, b: pd.Timestamp, pb: str) -> bool:

@@ -252,7 +252,7 @@ class _Reader:
         where = [f"Tabelle {name!r}"]
         r = self.check(spec, "resource", where)
         schema = self.check(r["schema"], "schema", where + ["schema"])
-        fields = self.fields(schema, shared, done, where + ["schema"])
+        fields = self.fields(schema, shared, done, where)
         names = [f.name for f in fields]
         doubled = sorted({n for n in names if names.count(n) > 1})
         if doubled:

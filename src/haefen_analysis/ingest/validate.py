@@ -24,10 +24,13 @@ PRECISION_DTYPE = pd.CategoricalDtype(["day", "month", "year"])
 #: English words that German display text does not contain (names such as "Save Me" or
 #: "Alliance of Safe Harbours" use none of them): one is enough to call a text English.
 ENGLISH_WORDS = frozenset(
-    "the and with by from which been were are is to for on only before against between without "
-    "this that its their has have yes motion motions council decided adopted rejected "
-    "unanimous unanimously declared declares majority joint joins joined abstention "
-    "abstentions abstained outcome found vote votes voted against ready readiness admit".split()
+    re.split(
+        r"\s+",
+        "the and with by from which been were are is to for on only before against between "
+        "without this that its their has have yes motion motions council decided adopted "
+        "rejected unanimous unanimously declared declares majority joint joins joined "
+        "abstention abstentions abstained outcome found vote votes voted ready readiness admit",
+    )
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
