@@ -36,14 +36,18 @@ def test_data_docs_detects_stale_readme(data_copy):
 def test_validate_exit_codes(data_copy, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text(
-        HEADER + "\nkiel-2024-umf,Kiel,SH,2024,pledge,umf,4,,exact,land,,no,none,,,,t,https://example.org,\n", "utf-8"
+        HEADER + "\nkiel-2024-umf,Kiel,SH,2024,pledge,umf,4,,exact,land,,no,none,,,,t,"
+        "https://example.org,\n",
+        "utf-8",
     )
     result = runner.invoke(app, ["validate", str(good)])
     assert result.exit_code == 0, result.output
     assert "1 übernommen" in result.output
     bad = tmp_path / "bad.csv"
     bad.write_text(
-        HEADER + "\nkiel-2024-x,Kiel,SH,2024,pledge,umf,-4,,exact,land,,no,none,,,,t,https://example.org,\n", "utf-8"
+        HEADER + "\nkiel-2024-x,Kiel,SH,2024,pledge,umf,-4,,exact,land,,no,none,,,,t,"
+        "https://example.org,\n",
+        "utf-8",
     )
     result = runner.invoke(app, ["validate", str(bad)], env={"COLUMNS": "300"})
     assert result.exit_code == 1
