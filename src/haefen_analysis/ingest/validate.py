@@ -8,6 +8,7 @@ a spreadsheet shows them: the header is row 1, the first data row is row 2.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
