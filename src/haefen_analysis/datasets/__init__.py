@@ -36,6 +36,8 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, str]:
 
 
 def _files(res: Resource, data_dir: Path | None) -> list[Path]:
+    if res.is_glob:  # research staging: every round's file, none in data/user/
+        return sorted(config.data_dir(data_dir).glob(res.path))
     files = [config.data_dir(data_dir) / res.path, config.user_dir(data_dir) / res.path]
     return [f for f in files if f.exists()]
 
@@ -63,14 +65,21 @@ def references(res: Resource, data_dir: Path | None) -> dict[str, set[str]]:
 
 @cache
 def _load(name: str, data_dir: Path | None, stamp: tuple) -> pd.DataFrame:
+    """Each file checked on its own first (problems name the file and its row), then the
+    files together (keys unique across them)."""
     res = resource(name, data_dir)
-    frames = []
+    refs = references(res, data_dir)
+    frames, problems = [], []
     for path, *_ in stamp:
         raw, _enc = read_raw(Path(path))
         frames.append(raw)
+        if len(stamp) > 1:
+            problems += check_table(raw, res, path, references=refs)[1]
+    if problems:
+        raise DataValidationError(problems)
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=res.columns)
     label = " + ".join(p for p, *_ in stamp) or res.path
-    typed, problems = check_table(raw, res, label, references=references(res, data_dir))
+    typed, problems = check_table(raw, res, label, references=refs)
     if problems:
         raise DataValidationError(problems)
     return typed
@@ -81,7 +90,7 @@ def load(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     dd = Path(data_dir) if data_dir is not None else None
     res = resource(name, dd)
     files = _files(res, dd)
-    if not files:
+    if not files and not res.is_glob:
         raise TableNotFoundError(f"Tabelle {name!r}: {config.data_dir(dd) / res.path} fehlt")
     return _load(name, dd, _stamp(files)).copy()
 
@@ -107,9 +116,36 @@ def members(data_dir: str | Path | None = None) -> pd.DataFrame:
     return load("members", data_dir)
 
 
+#: Kinds of offer that promise places (a capacity statement or a request does not).
+PLEDGE_KINDS = ("pledge", "contingent")
+
+
+def offers(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The offers ledger: pledges, contingents, capacity statements and requests, each with
+    its addressee and the answer; ``places`` NA = number not stated."""
+    return load("offers", data_dir)
+
+
 def pledges(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Places offered beyond the quota; ``places`` NA = number not stated."""
-    return load("pledges", data_dir)
+    """Deprecated alias (until version 0.3): the offers that promise places (kind pledge or
+    contingent), with the offers' columns (``group``, ``offered_on``, ``credited_as_offered``)."""
+    out = offers(data_dir)
+    return out[out["kind"].isin(PLEDGE_KINDS)].reset_index(drop=True)
+
+
+def funding(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Money for sea rescue and admission: Patenschaften, donations, boats, costs."""
+    return load("funding", data_dir)
+
+
+def networks(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Members in networks (Bündnis, Potsdamer Erklärung, IASH, …), dated, with roles."""
+    return load("networks", data_dir)
+
+
+def programmes(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Admission programmes of the Länder, the federation and the EU."""
+    return load("programmes", data_dir)
 
 
 def admissions(data_dir: str | Path | None = None) -> pd.DataFrame:
