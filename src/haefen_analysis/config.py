@@ -52,7 +52,7 @@ def geo_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 def research_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """Research findings as found (new members, facts for known ones), each with its source,
-    until ``scripts/merge_research.py`` merges them into the curated tables."""
+    until ``haefen data merge-research`` merges them into the curated tables."""
     return data_dir(override) / "research"
 
 

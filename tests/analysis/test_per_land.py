@@ -19,7 +19,7 @@ def pledges() -> pd.DataFrame:
         {
             "member_id": ["kiel", "flensburg", "koeln", pd.NA],
             "land": ["01", "01", "05", "DE"],
-            "category": pd.Categorical(["seenotrettung", "lager", "umf", "umf"]),
+            "group": pd.Categorical(["seenotrettung", "lager", "umf", "umf"]),
             "places": pd.array([40, pd.NA, 10, 500], dtype="Int64"),
         }
     )

@@ -12,7 +12,7 @@ from haefen_analysis.catalogue.schema import catalogue, resource
 
 
 def test_title_precedence():
-    assert labels.title("land", "pledges") == "Gebiet"  # the table's own title first
+    assert labels.title("land", "offers") == "Gebiet"  # the table's own title first
     assert labels.title("land") == "Land (AGS)"  # then a derived column's
     assert labels.title("declared_on") == "Beschluss"  # then the one catalogue title
     assert labels.title("member_id") == "member_id"  # "ID" or "Mitglied": ambiguous, the code
@@ -28,7 +28,7 @@ def test_no_derived_title_retypes_a_catalogue_title():
 
 
 def test_value_labels():
-    assert labels.value_label("credited", "no", "pledges") == "nicht angerechnet"
+    assert labels.value_label("credited_as_offered", "no", "offers") == "nicht angerechnet"
     assert labels.value_label("credited", "no", "admissions") == "nicht angerechnet"
     assert labels.value_label("crediting", "no/yes") == "keine Anrechnung / wird angerechnet"
     assert labels.value_label("category", "all") == "alle Kategorien"  # derived code

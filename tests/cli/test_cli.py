@@ -8,8 +8,9 @@ from haefen_analysis.cli import app
 
 runner = CliRunner()
 HEADER = (
-    "pledge_id,member_id,land,announced_on,category,places,places_max,places_qualifier,"
-    "credited,valid_until,description,source,note"
+    "offer_id,member_id,land,offered_on,kind,group,places,places_max,places_qualifier,addressee,"
+    "document,credited_as_offered,response,response_on,response_source,valid_until,description,"
+    "source,note"
 )
 
 
@@ -38,14 +39,18 @@ def test_data_docs_detects_stale_readme(data_copy):
 def test_validate_exit_codes(data_copy, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text(
-        HEADER + "\nkiel-2024-umf,Kiel,SH,2024,umf,4,,exact,no,,t,https://example.org,\n", "utf-8"
+        HEADER + "\nkiel-2024-umf,Kiel,SH,2024,pledge,umf,4,,exact,land,,no,none,,,,t,"
+        "https://example.org,\n",
+        "utf-8",
     )
     result = runner.invoke(app, ["validate", str(good)])
     assert result.exit_code == 0, result.output
     assert "1 übernommen" in result.output
     bad = tmp_path / "bad.csv"
     bad.write_text(
-        HEADER + "\nkiel-2024-x,Kiel,SH,2024,umf,-4,,exact,no,,t,https://example.org,\n", "utf-8"
+        HEADER + "\nkiel-2024-x,Kiel,SH,2024,pledge,umf,-4,,exact,land,,no,none,,,,t,"
+        "https://example.org,\n",
+        "utf-8",
     )
     result = runner.invoke(app, ["validate", str(bad)], env={"COLUMNS": "300"})
     assert result.exit_code == 1

@@ -14,8 +14,11 @@ DATA = config.PROJECT_DIR / "data"
 
 
 def test_every_csv_in_data_is_catalogued():
-    paths = {r.path for r in catalogue().values()}
+    paths = {r.path for r in catalogue().values() if not r.is_glob}
     assert {p.name for p in DATA.glob("*.csv")} == paths
+    staged = [r.path for r in catalogue().values() if r.is_glob]
+    research = {p.relative_to(DATA) for p in (DATA / "research").glob("*.csv")}
+    assert research == {p.relative_to(DATA) for g in staged for p in DATA.glob(g)}
 
 
 @pytest.mark.parametrize("name", list(catalogue()))

@@ -25,57 +25,64 @@ from haefen_analysis.ingest.genesis import parse_genesis
 from haefen_analysis.ingest.intake import validate_file
 
 TODAY = date(2026, 1, 1)
-PLEDGE_COLUMNS = [
-    "pledge_id",
+#: The analysts' table of offers (places pledged, contingents, …) and one good row of it.
+OFFER_COLUMNS = [
+    "offer_id",
     "member_id",
     "land",
-    "announced_on",
-    "category",
+    "offered_on",
+    "kind",
+    "group",
     "places",
     "places_max",
     "places_qualifier",
-    "credited",
+    "addressee",
+    "document",
+    "credited_as_offered",
+    "response",
+    "response_on",
+    "response_source",
     "valid_until",
     "description",
     "source",
     "note",
 ]
-PLEDGE = {
-    "pledge_id": "kiel-2024-umf",
+OFFER = dict.fromkeys(OFFER_COLUMNS, "") | {
+    "offer_id": "kiel-2024-umf",
     "member_id": "Kiel",
     "land": "SH",
-    "announced_on": "12.03.2024",
-    "category": "umf",
+    "offered_on": "12.03.2024",
+    "kind": "pledge",
+    "group": "umf",
     "places": "4",
-    "places_max": "",
     "places_qualifier": "exact",
-    "credited": "no",
-    "valid_until": "",
+    "addressee": "bmi",
+    "credited_as_offered": "no",
+    "response": "none",
     "description": "4 Plätze",
     "source": "https://example.org/kiel",
-    "note": "",
 }
 GENESIS = Path(__file__).resolve().parents[1] / "fixtures" / "genesis"
 cli = CliRunner()
 
 
-def csv_file(tmp_path: Path, rows: list[dict], columns=PLEDGE_COLUMNS, name="p.csv", end="\n"):
+def csv_file(tmp_path: Path, rows: list[dict], columns=OFFER_COLUMNS, name="p.csv", end="\n"):
     lines = [",".join(columns)] + [",".join(row[c] for c in columns) for row in rows]
     path = tmp_path / name
     path.write_text("\n".join(lines) + end, encoding="utf-8")
     return path
 
 
-def pledge(**changes: str) -> dict[str, str]:
-    return {**PLEDGE, **changes}
+def offer(**changes: str) -> dict[str, str]:
+    return {**OFFER, **changes}
 
 
-def user_file(data: Path, table: str = "pledges") -> Path:
+def user_file(data: Path, table: str = "offers") -> Path:
     return data / "user" / f"{table}.csv"
 
 
 def loads_everything(data: Path) -> None:
-    for name in ("members", "pledges", "admissions"):
+    for name in ("members", "offers", "admissions"):
         datasets.load(name, data)
 
 
@@ -97,10 +104,10 @@ def test_a_trailing_space_in_an_id_never_breaks_the_loaders(data_copy, tmp_path)
 
 
 def test_an_id_with_blanks_is_stored_stripped(data_copy, tmp_path):
-    path = csv_file(tmp_path, [pledge(pledge_id="  kiel-2024-neu ")])
+    path = csv_file(tmp_path, [offer(offer_id="  kiel-2024-neu ")])
     assert validate_file(path, today=TODAY).accepted == 1
     stored = pd.read_csv(user_file(data_copy), dtype=str)
-    assert stored["pledge_id"].tolist() == ["kiel-2024-neu"]
+    assert stored["offer_id"].tolist() == ["kiel-2024-neu"]
     loads_everything(data_copy)
 
 
@@ -109,10 +116,10 @@ def test_nothing_is_merged_when_the_merged_table_would_not_load(data_copy, tmp_p
     Here the analyst's earlier file was edited by hand and no longer loads: before, the new
     rows were appended to it anyway."""
     (data_copy / "user").mkdir()
-    stored = pledge(pledge_id="alt", member_id="kiel", land="01", announced_on="2024-03-12")
-    csv_file(data_copy / "user", [stored | {"places": "-1"}], name="pledges.csv")
+    stored = offer(offer_id="alt", member_id="kiel", land="01", offered_on="2024-03-12")
+    csv_file(data_copy / "user", [stored | {"places": "-1"}], name="offers.csv")
     before = user_file(data_copy).read_bytes()
-    result = validate_file(csv_file(tmp_path, [pledge()]), today=TODAY)
+    result = validate_file(csv_file(tmp_path, [offer()]), today=TODAY)
     assert result.accepted == 0 and result.rejected == 1
     load = next(p for p in result.problems if p.rule == "load")
     assert load.message.startswith("nichts übernommen: mit diesen Zeilen bestünde die Tabelle")
@@ -123,9 +130,9 @@ def test_nothing_is_merged_when_the_merged_table_would_not_load(data_copy, tmp_p
 
 def test_the_same_rows_in_another_column_order_are_the_same_rows(data_copy, tmp_path):
     """Before: generated ids hashed the file's column order, so the rows were stored twice."""
-    rows = [pledge(pledge_id=""), pledge(pledge_id="", places="7", description="7 Plätze")]
+    rows = [offer(offer_id=""), offer(offer_id="", places="7", description="7 Plätze")]
     first = validate_file(csv_file(tmp_path, rows, name="a.csv"), today=TODAY)
-    shuffled = list(reversed(PLEDGE_COLUMNS))
+    shuffled = list(reversed(OFFER_COLUMNS))
     again = validate_file(csv_file(tmp_path, rows, shuffled, name="b.csv"), today=TODAY)
     assert (first.accepted, again.accepted, again.already_present) == (2, 0, 2)
     assert len(pd.read_csv(user_file(data_copy), dtype=str)) == 2
@@ -135,12 +142,12 @@ def test_the_same_rows_in_another_column_order_are_the_same_rows(data_copy, tmp_
 
 
 def test_a_stray_quote_that_swallows_the_next_line_is_refused_with_its_lines(data_copy, tmp_path):
-    """Before: the two lines became one row (the second pledge was lost without a word)."""
+    """Before: the two lines became one row (the second offer was lost without a word)."""
     path = csv_file(
         tmp_path,
         [
-            pledge(description='"4 Plätze'),
-            pledge(pledge_id="kiel-2024-b", description='Ende"'),
+            offer(description='"4 Plätze'),
+            offer(offer_id="kiel-2024-b", description='Ende"'),
         ],
     )
     with pytest.raises(ParseError, match=r"p\.csv, Zeilen 2–3: Zeilenumbruch in einem Feld"):
@@ -149,7 +156,7 @@ def test_a_stray_quote_that_swallows_the_next_line_is_refused_with_its_lines(dat
 
 
 def test_a_file_cut_inside_a_quoted_field_is_refused(data_copy, tmp_path):
-    path = csv_file(tmp_path, [pledge(), pledge(pledge_id="b", note='"abgeschnitt')])
+    path = csv_file(tmp_path, [offer(), offer(offer_id="b", note='"abgeschnitt')])
     with pytest.raises(ParseError, match=r"Zeile 3: ein Anführungszeichen öffnet hier ein Feld"):
         validate_file(path, today=TODAY)
 
@@ -157,7 +164,7 @@ def test_a_file_cut_inside_a_quoted_field_is_refused(data_copy, tmp_path):
 def test_a_trailing_delimiter_names_the_line_and_the_rule(data_copy, tmp_path):
     """Before: pandas took the first column as the index: 'invalid literal for int()' (a
     traceback) with no row."""
-    path = csv_file(tmp_path, [pledge()])
+    path = csv_file(tmp_path, [offer()])
     path.write_text(path.read_text(encoding="utf-8").replace("\nkiel", ",\nkiel") + ",", "utf-8")
     path.write_text(path.read_text(encoding="utf-8").replace(",note,", ",note"), "utf-8")
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -165,7 +172,7 @@ def test_a_trailing_delimiter_names_the_line_and_the_rule(data_copy, tmp_path):
     done = cli.invoke(app, ["validate", str(path)])
     assert done.exit_code == 1 and "Traceback" not in done.output
     assert done.stderr.strip() == (
-        f"Fehler: {path}, Zeile 2: 14 Felder statt 13 wie in der Kopfzeile: Trennzeichen am "
+        f"Fehler: {path}, Zeile 2: 20 Felder statt 19 wie in der Kopfzeile: Trennzeichen am "
         "Zeilenende (leere Felder nach der letzten Spalte)"
     )
 
@@ -176,10 +183,10 @@ def test_a_trailing_delimiter_names_the_line_and_the_rule(data_copy, tmp_path):
 def test_utf8_and_cp1252_mixed_is_refused_with_the_line(data_copy, tmp_path):
     """Before: read as cp1252, the UTF-8 line was stored as 'fÃ¼r'."""
     path = tmp_path / "gemischt.csv"
-    good = ",".join(pledge(description="für UMF").values())
-    other = ",".join(pledge(pledge_id="b", description="für UMF").values())
+    good = ",".join(offer(description="für UMF").values())
+    other = ",".join(offer(offer_id="b", description="für UMF").values())
     path.write_bytes(
-        (",".join(PLEDGE_COLUMNS) + "\n" + good + "\n").encode() + other.encode("cp1252") + b"\n"
+        (",".join(OFFER_COLUMNS) + "\n" + good + "\n").encode() + other.encode("cp1252") + b"\n"
     )
     with pytest.raises(EncodingError, match="gemischt.csv, Zeile 3: nicht UTF-8, Zeile 2 aber"):
         validate_file(path, today=TODAY)
@@ -195,12 +202,12 @@ def test_utf8_and_cp1252_mixed_is_refused_with_the_line(data_copy, tmp_path):
     ],
 )
 def test_utf16_and_nul_bytes(data_copy, tmp_path, encode, expected):
-    text = csv_file(tmp_path, [pledge()]).read_text(encoding="utf-8")
+    text = csv_file(tmp_path, [offer()]).read_text(encoding="utf-8")
     path = tmp_path / "kodiert.csv"
     path.write_bytes(encode(text))
     if expected is None:
         result = validate_file(path, today=TODAY)
-        assert result.accepted == 1 and datasets.pledges()["pledge_id"].eq("kiel-2024-umf").any()
+        assert result.accepted == 1 and datasets.offers()["offer_id"].eq("kiel-2024-umf").any()
     else:
         with pytest.raises(EncodingError, match=expected):
             validate_file(path, today=TODAY)
@@ -214,10 +221,10 @@ FORMULAS = ['=HYPERLINK("http://example.org/x";"Klick")', "+1+1", "-2+3", "@SUM(
 def test_formula_cells_are_stored_as_text_and_neutralised_in_every_csv(data_copy, tmp_path):
     """Before: '=HYPERLINK(…)' went into data/user/ as it came (a live formula in Excel)."""
     rows = [
-        pledge(pledge_id=f"f{i}", description=text.replace(",", ";"))
+        offer(offer_id=f"f{i}", description=text.replace(",", ";"))
         for i, text in enumerate(FORMULAS)
     ]
-    rows.append(pledge(pledge_id="neg", places="-3"))  # rejected: goes to the quarantine CSV
+    rows.append(offer(offer_id="neg", places="-3"))  # rejected: goes to the quarantine CSV
     rows[-1]["note"] = "=cmd"
     result = validate_file(csv_file(tmp_path, rows), today=TODAY)
     assert (result.accepted, result.rejected) == (5, 1)
@@ -226,7 +233,7 @@ def test_formula_cells_are_stored_as_text_and_neutralised_in_every_csv(data_copy
     assert stored["places"].tolist() == ["4"] * 5  # numbers stay numbers
     quarantined = pd.read_csv(result.quarantine, dtype=str, keep_default_na=False)
     assert quarantined["note"].tolist() == ["'=cmd"] and quarantined["places"].tolist() == ["-3"]
-    loaded = datasets.pledges().set_index("pledge_id")["description"]
+    loaded = datasets.offers().set_index("offer_id")["description"]
     assert loaded["f0"] == '=HYPERLINK("http://example.org/x";"Klick")'  # the value, unchanged
     assert loaded["f4"] == "=1"  # cells are stripped: the tab goes, the "=" stays text
 
@@ -271,7 +278,7 @@ def test_population_passed_as_protection_seekers_names_both_statistics():
 
 def test_a_count_too_big_for_the_column_is_a_rejected_row(data_copy, tmp_path):
     """Before: TypeError 'cannot safely cast non-equivalent float64 to int64' (traceback)."""
-    path = csv_file(tmp_path, [pledge(places="99999999999999999999999")])
+    path = csv_file(tmp_path, [offer(places="99999999999999999999999")])
     done = cli.invoke(app, ["validate", str(path)], env={"COLUMNS": "300"})
     assert done.exit_code == 1 and "Traceback" not in done.output
     assert (
@@ -284,7 +291,7 @@ def test_table_option_with_a_corrupt_workbook_is_one_line(data_copy, tmp_path):
     """Before: pandas' 'Excel file format cannot be determined' (traceback)."""
     path = tmp_path / "kaputt.xlsx"
     path.write_bytes(b"PK\x03\x04 kein Excel")
-    done = cli.invoke(app, ["validate", "--table", "pledges", str(path)])
+    done = cli.invoke(app, ["validate", "--table", "offers", str(path)])
     assert done.exit_code == 1 and "Traceback" not in done.output
     assert done.stderr.startswith(f"Fehler: {path}: keine lesbare Excel-Arbeitsmappe")
 
@@ -317,7 +324,7 @@ def test_a_members_workbook_is_read_like_the_members_csv(data_copy, tmp_path):
 
 
 def test_rule_names_and_markup_in_cells_are_printed_as_they_are(data_copy, tmp_path):
-    path = csv_file(tmp_path, [pledge(places="-4", description="[/bold] [red]x")])
+    path = csv_file(tmp_path, [offer(places="-4", description="[/bold] [red]x")])
     done = cli.invoke(app, ["validate", str(path)], env={"COLUMNS": "300"})
     assert done.exit_code == 1
     assert "Wert '-4': muss ≥ 0 sein [Regel: minimum]" in done.stdout
@@ -342,7 +349,7 @@ def test_a_read_only_data_folder_is_one_line(data_copy, tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
-    done = cli.invoke(app, ["validate", str(csv_file(tmp_path, [pledge()]))])
+    done = cli.invoke(app, ["validate", str(csv_file(tmp_path, [offer()]))])
     assert done.exit_code == 1 and "Traceback" not in done.output
     assert done.stderr.strip() == (
         f"Fehler: {user_file(data_copy)}: nicht schreibbar (keine Schreibrechte)"

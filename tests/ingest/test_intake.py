@@ -11,11 +11,13 @@ from haefen_analysis import datasets
 from haefen_analysis.ingest.intake import validate_file
 
 HEADER = (
-    "pledge_id,member_id,land,announced_on,category,places,places_max,places_qualifier,"
-    "credited,valid_until,description,source,note"
+    "offer_id,member_id,land,offered_on,kind,group,places,places_max,places_qualifier,addressee,"
+    "document,credited_as_offered,response,response_on,response_source,valid_until,description,"
+    "source,note"
 )
 GOOD = (
-    "luebeck-2024-umf,Hansestadt Lübeck,SH,12.03.2024,umf,5,,exact,no,,test,https://example.org/a,"
+    "luebeck-2024-umf,Hansestadt Lübeck,SH,12.03.2024,Zusage,umf,5,,exact,bmi,,no,none,,,,"
+    "5 Plätze für UMF,https://example.org/a,"
 )
 
 
@@ -28,10 +30,10 @@ def write(tmp_path, rows, name="p.csv", header=HEADER, encoding="utf-8"):
 def test_good_row_is_normalised_and_merged(data_copy, tmp_path):
     path = write(tmp_path, [GOOD])
     result = validate_file(path, today=date(2026, 1, 1))
-    assert (result.table, result.accepted, result.rejected) == ("pledges", 1, 0)
+    assert (result.table, result.accepted, result.rejected) == ("offers", 1, 0)
     assert any("'Hansestadt Lübeck' → 'luebeck'" in c for c in result.corrections)
     assert any("'12.03.2024' → '2024-03-12'" in c for c in result.corrections)
-    merged = datasets.pledges().set_index("pledge_id").loc["luebeck-2024-umf"]
+    merged = datasets.offers().set_index("offer_id").loc["luebeck-2024-umf"]
     assert (merged["member_id"], merged["land"], merged["places"]) == ("luebeck", "01", 5)
 
 
@@ -40,7 +42,7 @@ def test_second_run_adds_nothing(data_copy, tmp_path):
     validate_file(path, today=date(2026, 1, 1))
     again = validate_file(path, today=date(2026, 1, 1))
     assert (again.accepted, again.already_present, again.rejected) == (0, 1, 0)
-    assert (datasets.pledges()["pledge_id"] == "luebeck-2024-umf").sum() == 1
+    assert (datasets.offers()["offer_id"] == "luebeck-2024-umf").sum() == 1
 
 
 @pytest.mark.parametrize(
@@ -48,8 +50,9 @@ def test_second_run_adds_nothing(data_copy, tmp_path):
     [
         (GOOD.replace(",5,", ",-3,"), "places", "minimum", "-3"),
         (GOOD.replace(",SH,", ",Atlantis,"), "land", "normalise", "Atlantis"),
-        (GOOD.replace("12.03.2024", "12.03.2031"), "announced_on", "not_future", "2031-03-12"),
-        (GOOD.replace(",umf,", ",boats,"), "category", "enum", "boats"),
+        (GOOD.replace("12.03.2024", "12.03.2031"), "offered_on", "not_future", "2031-03-12"),
+        (GOOD.replace(",umf,", ",boats,"), "group", "enum", "boats"),
+        (GOOD.replace("5 Plätze für UMF", "for minors"), "description", "language", "for minors"),
         (
             GOOD.replace("Hansestadt Lübeck", "Blomberg").replace(",SH,", ",,"),
             "land",
@@ -83,7 +86,7 @@ def test_missing_column_rejects_whole_file(data_copy, tmp_path):
     path = write(tmp_path, [GOOD.rstrip(",")], header=header)
     with pytest.raises(ValueError, match="Tabelle nicht erkennbar"):
         validate_file(path)
-    result = validate_file(path, table="pledges")
+    result = validate_file(path, table="offers")
     assert result.rejected == 1 and result.problems[0].rule == "missing_column"
     assert result.quarantine.exists()
 

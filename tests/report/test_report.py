@@ -67,8 +67,9 @@ def test_table_titles_come_from_the_catalogue():
 
 
 def test_table_of_a_table_uses_its_own_titles_and_labels():
-    pledges = pd.DataFrame({"land": ["01"], "credited": ["no"], "member_id": ["Kiel"]})
-    assert _headers(report.table(pledges, "pledges").data) == ["Gebiet", "Anrechnung", "Mitglied"]
+    offers = pd.DataFrame({"land": ["01"], "credited_as_offered": ["no"], "member_id": ["Kiel"]})
+    headers = ["Gebiet", "Anrechnung (Angebot)", "Mitglied"]
+    assert _headers(report.table(offers, "offers").data) == headers
     rules = pd.DataFrame({"level": ["land"]})  # free text in land_rules, an enum in meetings
     assert ">land<" in report.table(rules, "land_rules").data
     assert ">Land<" in report.table(rules, "meetings").data

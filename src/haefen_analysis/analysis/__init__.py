@@ -9,10 +9,13 @@ land)``.
 
 from haefen_analysis.analysis import per_land
 from haefen_analysis.analysis.members import (
+    LandSummary,
     MapLayers,
     Profile,
+    admissions_by_year,
     demand_rows,
     demand_summary,
+    land_summary,
     map_layers,
     member_points,
     member_profile,
@@ -23,13 +26,16 @@ from haefen_analysis.analysis.per_land import cumulative_offer, per_land_table, 
 from haefen_analysis.analysis.scenario import Scenario, allocation_scenario
 
 __all__ = [
+    "LandSummary",
     "MapLayers",
     "Profile",
     "Scenario",
+    "admissions_by_year",
     "allocation_scenario",
     "cumulative_offer",
     "demand_rows",
     "demand_summary",
+    "land_summary",
     "map_layers",
     "member_points",
     "member_profile",

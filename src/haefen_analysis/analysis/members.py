@@ -1,4 +1,6 @@
-"""Members: over time, as points and areas for maps, per Kreis, one member's profile, demands.
+"""Members: over time, as points and areas for maps, per Kreis, one member's profile (with its
+offers, admissions by year, funding, networks and its Land's programmes), a Land's programmes
+and funding, demands.
 
 Each function takes the loaders' tables (or loads them) and returns a tidy frame of codes;
 figures and notebooks display what these return, with the words of ``catalogue.labels``.
@@ -144,17 +146,48 @@ class Profile:
     """Everything a council inquiry asks about one member (see ``member_profile``)."""
 
     member: pd.Series
-    pledges: pd.DataFrame
+    pledges: pd.DataFrame  # the offers that promise places (kind pledge or contingent)
     admissions: pd.DataFrame
     meetings: pd.DataFrame
     contacts: pd.DataFrame
     demands: pd.DataFrame
     land_members: pd.DataFrame
     rank_in_land: int | None
+    offers: pd.DataFrame  # every offer with addressee and answer (the ledger)
+    admissions_by_year: pd.DataFrame  # see ``admissions_by_year``
+    funding: pd.DataFrame
+    networks: pd.DataFrame
+    programmes: pd.DataFrame  # programmes of the member's Land (not the federal ones)
+
+
+#: Columns of ``admissions_by_year``.
+BY_YEAR_COLUMNS = (
+    "year_from",
+    "year_to",
+    "programme",
+    "programme_kind",
+    "group",
+    "metric",
+    "value",
+    "qualifier",
+    "credited",
+    "offer_id",
+    "source",
+)
+
+
+def admissions_by_year(admissions: pd.DataFrame) -> pd.DataFrame:
+    """Admissions rows with their period as years (``year_from``, ``year_to``), oldest first:
+    a figure for 2018–2020 stays one row, never split into years nobody published."""
+    start = admissions["period_start"].dt.year.astype("Int64")
+    end = admissions["period_end"].dt.year.astype("Int64").fillna(start)
+    out = admissions.assign(year_from=start, year_to=end)
+    return out.sort_values(["year_from", "year_to"])[list(BY_YEAR_COLUMNS)].reset_index(drop=True)
 
 
 def member_profile(member_id: str, data_dir: str | Path | None = None) -> Profile:
-    """The member's decision, Bündnis membership, contacts, meetings, measures and its
+    """The member's decision, Bündnis membership and networks, contacts, meetings, offers and
+    what came of them, admissions by year, funding, the programmes of its Land and its
     position among the members of its Land (order of decision)."""
     mem = datasets.members(data_dir)
     row = mem.set_index("member_id").loc[member_id]
@@ -168,16 +201,67 @@ def member_profile(member_id: str, data_dir: str | Path | None = None) -> Profil
     rank = int(hits[0]) + 1 if len(hits) else None
     adm = datasets.admissions(data_dir)
     demands = datasets.demands(data_dir)
+    offers = datasets.offers(data_dir).query("member_id == @member_id")
+    programmes = datasets.programmes(data_dir)
     return Profile(
         member=row,
-        pledges=datasets.pledges(data_dir).query("member_id == @member_id"),
+        pledges=offers[offers["kind"].isin(datasets.PLEDGE_KINDS)],
         admissions=adm[adm["member_id"] == member_id],
         meetings=meetings[involved | (meetings["host"] == member_id)],
         contacts=datasets.contacts(data_dir).query("member_id == @member_id"),
         demands=demands[demands["member_id"] == member_id],
         land_members=in_land,
         rank_in_land=rank,
+        offers=offers.sort_values("offered_on", na_position="last").reset_index(drop=True),
+        admissions_by_year=admissions_by_year(adm[adm["member_id"] == member_id]),
+        funding=_of_member(datasets.funding(data_dir), member_id),
+        networks=_of_member(datasets.networks(data_dir), member_id),
+        programmes=programmes[programmes["land"] == row["land"]].reset_index(drop=True),
     )
+
+
+def _of_member(frame: pd.DataFrame, member_id: str) -> pd.DataFrame:
+    return frame[frame["member_id"] == member_id].reset_index(drop=True)
+
+
+@dataclass
+class LandSummary:
+    """A Land's programmes and the money its members gave (see ``land_summary``)."""
+
+    land: str
+    programmes: pd.DataFrame  # the Land's own programmes
+    arrivals: pd.DataFrame  # per programme: the latest published arrivals (or NA)
+    funding: pd.DataFrame  # funding rows of the Land's members
+    funding_by_kind: pd.DataFrame  # per kind and ``per``: decisions, known sum, unknown amounts
+
+
+def land_summary(land: str, data_dir: str | Path | None = None) -> LandSummary:
+    """Programmes of a Land (any spelling) with their latest arrivals, and the funding of its
+    members by kind. Amounts are summed only within one kind and one ``per`` (a yearly
+    Patenschaft is not added to a one-off donation); unknown amounts are counted, not 0."""
+    code = codes.land_code(land)
+    progs = datasets.programmes(data_dir)
+    progs = progs[progs["land"] == code].reset_index(drop=True)
+    adm = datasets.admissions(data_dir)
+    arrived = adm[adm["programme_id"].isin(progs["programme_id"]) & (adm["metric"] == "arrived")]
+    latest = arrived.sort_values("period_end").groupby("programme_id").tail(1)
+    shown = ["programme_id", "period_end", "period_end_precision", "value", "qualifier", "source"]
+    arrivals = progs[["programme_id", "name"]].merge(
+        latest[shown],
+        on="programme_id",
+        how="left",
+    )
+    funding = datasets.funding(data_dir)
+    funding = funding[funding["land"] == code].reset_index(drop=True)
+    grouped = funding.groupby(["kind", "per"], observed=True, dropna=False)["amount_eur"]
+    by_kind = pd.DataFrame(
+        {
+            "decisions": grouped.size(),
+            "amount_known_eur": grouped.sum(min_count=1),
+            "amount_unknown": grouped.size() - grouped.count(),
+        }
+    ).reset_index()
+    return LandSummary(code, progs, arrivals, funding, by_kind)
 
 
 def demand_summary(demands: pd.DataFrame) -> pd.DataFrame:

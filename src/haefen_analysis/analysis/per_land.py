@@ -60,17 +60,19 @@ def cumulative_offer(
 ) -> pd.DataFrame:
     """Pledged places per Land and for Germany, by category, and how much admissions used.
 
-    Rows: (land, category) for every Land with pledges plus ``"DE"`` (all pledges, including
-    Bündnis-wide offers), each with a category ``"all"`` row. Pledges without a number are
-    counted in ``pledges_places_unknown``; ``pledged_places`` is <NA> when no pledge of the
-    group names a number. With ``admissions``: ``admitted_by_pledging_members`` (admissions
-    with ``metric`` in ``metrics`` into member municipalities that pledged in the Land) and
-    ``used_share`` on the "all" rows (admissions carry no category).
+    ``pledges`` are offers (``datasets.pledges()``: kind pledge or contingent), their
+    ``group`` the category. Rows: (land, category) for every Land with pledges plus ``"DE"``
+    (all pledges, including Bündnis-wide offers), each with a category ``"all"`` row. Pledges
+    without a number are counted in ``pledges_places_unknown``; ``pledged_places`` is <NA>
+    when no pledge of the group names a number. With ``admissions``:
+    ``admitted_by_pledging_members`` (admissions with ``metric`` in ``metrics`` into member
+    municipalities that pledged in the Land) and ``used_share`` on the "all" rows (admissions
+    carry no category).
     """
     require_columns(
-        pledges, ("member_id", "land", "category", "places"), "pledges", error=QuotaDataError
+        pledges, ("member_id", "land", "group", "places"), "offers", error=QuotaDataError
     )
-    p = pledges.assign(category=pledges["category"].astype("string"))
+    p = pledges.assign(category=pledges["group"].astype("string"))
     germany = p.assign(land=codes.GERMANY)
     both = pd.concat([p[p["land"] != codes.GERMANY], germany], ignore_index=True)
     parts = [

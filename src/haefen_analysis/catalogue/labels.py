@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 DERIVED: dict[str, str] = {
     "land": "Land (AGS)",
     "land_name": "Land",
+    "category": "Kategorie",  # analysis.per_land.cumulative_offer: the offers' group
     "members": "Sichere Häfen",
     "members_per_million": "Sichere Häfen je Mio. Einwohner",
     "member_population_share": "Anteil der Bevölkerung in Sicheren-Hafen-Kommunen",
@@ -179,9 +180,16 @@ def titles(
     return {c: (labels or {}).get(c) or title(c, table) for c in columns}
 
 
+#: Derived columns that hold the codes of a catalogue column: (table, column).
+SAME_CODES_AS: dict[str, tuple[str, str]] = {"category": ("offers", "group")}
+
+
 def value_labels(column: str, table: str | Resource | None = None) -> dict[str, str]:
     """Code → German label of a coded column: the table's enum labels (``table`` given), else
     those of the first table that has the column as an enum; derived codes added."""
+    if column in SAME_CODES_AS and table is None:
+        source_table, source_column = SAME_CODES_AS[column]
+        return value_labels(source_column, source_table) | DERIVED_VALUES.get(column, {})
     res = _resource(table)
     out: dict[str, str] = {}
     tables = [res] if res is not None else list(catalogue().values())

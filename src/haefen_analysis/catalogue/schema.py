@@ -11,6 +11,12 @@ the key. Fields several tables share (``source``, ``note``, ``land``, ``scope``,
 ``member_id``) are declared once under the package's ``fields`` and used by reference: the
 string ``"source"`` for the field as declared, or ``{"ref": "member_id", "required": true}``
 where the column's name, description or ``required`` differ (like PUDL's field metadata).
+
+A table whose rows wait to become rows of another (the research staging, ``research/``) takes
+that table's columns: ``"schema": {"fields_from": "members", "omit": [...]}``, so the two
+cannot drift apart. A ``path`` may be a glob (``research/members_new*.csv``): every matching
+file is part of the table. A text field with ``"language": "de"`` is shown to readers and
+must be German (``ingest.validate`` rejects recognisably English text).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from haefen_analysis.errors import CatalogueError, UnknownTableError
 
 CATALOGUE_FILE = "datapackage.json"
 TYPES = ("string", "integer", "number", "partial_date")
+LANGUAGES = ("de",)
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     not_future: bool = False
+    language: str | None = None  # "de": display text that must be German
     shared: str | None = None  # the package's shared field this column uses, if any
 
 
@@ -66,6 +74,11 @@ class Resource:
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
+
+    @property
+    def is_glob(self) -> bool:
+        """True when ``path`` names several files (research staging rounds)."""
+        return any(c in self.path for c in "*?[")
 
     @property
     def columns(self) -> list[str]:
@@ -95,7 +108,7 @@ _KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "foreignKeys": list,
         "schema": dict,
     },
-    "schema": {"fields": list},
+    "schema": {"fields": list, "fields_from": str, "omit": list},
     "field": {
         "name": str,
         "type": str,
@@ -109,6 +122,7 @@ _KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "minimum": (int, float),
         "maximum": (int, float),
         "not_future": bool,
+        "language": str,
     },
     # a column defined by a shared field of the package ("fields"), with what may differ
     "reference": {"ref": str, "name": str, "description": str, "required": bool},
@@ -118,7 +132,7 @@ _KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
 _REQUIRED = {
     "package": ("resources",),
     "resource": ("name", "path", "title", "description", "schema"),
-    "schema": ("fields",),
+    "schema": (),
     "field": ("name", "type"),
     "reference": ("ref",),
     "foreign_key": ("fields", "reference"),
@@ -161,6 +175,9 @@ class _Reader:
         stray = sorted(set(labels) - set(enum or ()))
         if stray:
             raise self.fail(where, f"enum_labels: {', '.join(stray)} ist kein Wert von enum")
+        language = spec.get("language")
+        if language is not None and (language not in LANGUAGES or spec["type"] != "string"):
+            raise self.fail(where, f"language {language!r}: nur 'de' und nur für Textfelder")
         return Field(
             name=spec["name"],
             type=spec["type"],
@@ -174,6 +191,7 @@ class _Reader:
             minimum=spec.get("minimum"),
             maximum=spec.get("maximum"),
             not_future=spec.get("not_future", False),
+            language=language,
             shared=shared,
         )
 
@@ -208,12 +226,33 @@ class _Reader:
         ref = self.check(fk["reference"], "foreign_key_reference", where + ["foreignKeys"])
         return ForeignKey(tuple(fk["fields"]), ref["resource"], tuple(ref["fields"]))
 
-    def resource(self, spec: object, shared: dict[str, dict], number: int) -> Resource:
+    def fields(
+        self, schema: dict, shared: dict[str, dict], done: dict[str, Resource], where: list[str]
+    ) -> tuple[Field, ...]:
+        """The columns: listed, or those of an earlier table (``fields_from``) minus ``omit``."""
+        if ("fields" in schema) == ("fields_from" in schema):
+            raise self.fail(where, "genau einer der Schlüssel 'fields' oder 'fields_from' nötig")
+        if "fields" in schema:
+            if "omit" in schema:
+                raise self.fail(where, "'omit' nur zusammen mit 'fields_from'")
+            return tuple(self.column(f, shared, where) for f in schema["fields"])
+        source = done.get(schema["fields_from"])
+        if source is None:
+            raise self.fail(where, f"fields_from: Tabelle {schema['fields_from']!r} unbekannt")
+        omit = schema.get("omit", [])
+        unknown = sorted(set(omit) - set(source.columns))
+        if unknown:
+            raise self.fail(where, f"omit nennt unbekannte Felder: {', '.join(unknown)}")
+        return tuple(f for f in source.fields if f.name not in omit)
+
+    def resource(
+        self, spec: object, shared: dict[str, dict], number: int, done: dict[str, Resource]
+    ) -> Resource:
         name = spec.get("name", f"#{number + 1}") if isinstance(spec, dict) else f"#{number + 1}"
         where = [f"Tabelle {name!r}"]
         r = self.check(spec, "resource", where)
         schema = self.check(r["schema"], "schema", where + ["schema"])
-        fields = tuple(self.column(f, shared, where) for f in schema["fields"])
+        fields = self.fields(schema, shared, done, where)
         names = [f.name for f in fields]
         doubled = sorted({n for n in names if names.count(n) > 1})
         if doubled:
@@ -255,7 +294,7 @@ class _Reader:
         shared = self.shared(spec)
         out: dict[str, Resource] = {}
         for number, r in enumerate(spec["resources"]):
-            res = self.resource(r, shared, number)
+            res = self.resource(r, shared, number, out)
             if res.name in out:
                 raise self.fail([f"Tabelle {res.name!r}"], "Tabelle mehrfach")
             out[res.name] = res

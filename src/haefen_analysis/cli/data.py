@@ -50,6 +50,30 @@ def data_coverage(data_dir: DataDir = None) -> None:
     console.print(_coverage_table(data_dir))
 
 
+@app.command("merge-research")
+def data_merge_research(
+    check: Annotated[
+        bool, typer.Option(help="Nur prüfen: Exit-Code 1, wenn das Zusammenführen etwas ändert.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Führt die Recherche (data/research/) in data/members.csv zusammen, geprüft."""
+    from haefen_analysis.ingest.research import merge_research
+
+    result = merge_research(data_dir, check=check)
+    done = "zu übernehmen" if check else "übernommen"
+    say(
+        f"members.csv: {len(result.added)} neue Mitglieder und {len(result.updated)} "
+        f"Aktualisierungen {done}; {result.already_applied} schon enthalten."
+    )
+    for member_id, column in result.updated:
+        say(f"  {member_id}: {column}")
+    for member_id in result.added:
+        say(f"  neu: {member_id}")
+    if check and result.changed:
+        fail("members.csv ist nicht auf dem Stand der Recherche: `haefen data merge-research`")
+
+
 @app.command("docs")
 def data_docs(
     check: Annotated[bool, typer.Option(help="Nur prüfen, ob data/README.md aktuell ist.")] = False,

@@ -30,6 +30,8 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, str]:
 
 
 def _files(res: Resource, data_dir: Path | None) -> list[Path]:
+    if res.is_glob:  # research staging: every round's file, none in data/user/
+        return sorted(config.data_dir(data_dir).glob(res.path))
     files = [config.data_dir(data_dir) / res.path, config.user_dir(data_dir) / res.path]
     return [f for f in files if f.exists()]
 
@@ -59,14 +61,19 @@ def check_files(res: Resource, paths: list[Path], data_dir: Path | None) -> pd.D
     """The typed table of these files (curated, then the analyst's rows): what every loader
     returns, and what the intake runs on a merged file before it replaces the old one. Every
     problem names its own file and line; any problem raises ``DataValidationError``."""
-    frames, origin = [], []
+    refs = references(res, data_dir)
+    frames, origin, problems = [], [], []
     for path in paths:
         raw, _enc = read_raw(path)
         frames.append(raw)
         origin += [(str(path), int(i) + 2) for i in raw.index]
+        if len(paths) > 1 and set(raw.columns) != set(res.columns):  # name the file's header
+            problems += check_table(raw, res, str(path), references=refs)[1]
+    if problems:
+        raise DataValidationError(problems)
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=res.columns)
     label = " + ".join(map(str, paths)) or res.path
-    typed, problems = check_table(raw, res, label, references=references(res, data_dir))
+    typed, problems = check_table(raw, res, label, references=refs)
     if problems:
         raise DataValidationError([_located(p, origin) for p in problems])
     return typed
@@ -90,7 +97,7 @@ def load(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     dd = Path(data_dir) if data_dir is not None else None
     res = resource(name, dd)
     files = _files(res, dd)
-    if not files:
+    if not files and not res.is_glob:
         raise TableNotFoundError(f"Tabelle {name!r}: {config.data_dir(dd) / res.path} fehlt")
     return _load(name, dd, _stamp(files)).copy()
 
@@ -116,9 +123,36 @@ def members(data_dir: str | Path | None = None) -> pd.DataFrame:
     return load("members", data_dir)
 
 
+#: Kinds of offer that promise places (a capacity statement or a request does not).
+PLEDGE_KINDS = ("pledge", "contingent")
+
+
+def offers(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The offers ledger: pledges, contingents, capacity statements and requests, each with
+    its addressee and the answer; ``places`` NA = number not stated."""
+    return load("offers", data_dir)
+
+
 def pledges(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Places offered beyond the quota; ``places`` NA = number not stated."""
-    return load("pledges", data_dir)
+    """Deprecated alias (until version 0.3): the offers that promise places (kind pledge or
+    contingent), with the offers' columns (``group``, ``offered_on``, ``credited_as_offered``)."""
+    out = offers(data_dir)
+    return out[out["kind"].isin(PLEDGE_KINDS)].reset_index(drop=True)
+
+
+def funding(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Money for sea rescue and admission: Patenschaften, donations, boats, costs."""
+    return load("funding", data_dir)
+
+
+def networks(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Members in networks (Bündnis, Potsdamer Erklärung, IASH, …), dated, with roles."""
+    return load("networks", data_dir)
+
+
+def programmes(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Admission programmes of the Länder, the federation and the EU."""
+    return load("programmes", data_dir)
 
 
 def admissions(data_dir: str | Path | None = None) -> pd.DataFrame:

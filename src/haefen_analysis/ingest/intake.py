@@ -36,14 +36,22 @@ from haefen_analysis.ingest.validate import Problem, check_table, failing_rows, 
 #: Tables an analyst may add rows to (the others are reference tables).
 USER_TABLES = (
     "members",
-    "pledges",
+    "offers",
     "admissions",
+    "funding",
+    "networks",
+    "programmes",
     "meetings",
     "contacts",
     "demands",
     "counts_over_time",
 )
-ID_COLUMNS = {"pledges": "pledge_id", "admissions": "admission_id", "meetings": "meeting_id"}
+ID_COLUMNS = {
+    "offers": "offer_id",
+    "admissions": "admission_id",
+    "meetings": "meeting_id",
+    "funding": "funding_id",
+}
 #: Rows named in one correction line before the rest is counted.
 SHOWN_ROWS = 5
 #: Joins the values of a row's columns into one comparable text (a unit separator: no cell

@@ -8,6 +8,7 @@ a spreadsheet shows them: the header is row 1, the first data row is row 2.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -18,6 +19,24 @@ from haefen_analysis.catalogue.schema import Field, Resource
 from haefen_analysis.common.dates import ISO_PARTIAL, PRECISION_BY_LENGTH
 
 PRECISION_DTYPE = pd.CategoricalDtype(["day", "month", "year"])
+
+#: English words that German display text does not contain (names such as "Save Me" or
+#: "Alliance of Safe Harbours" use none of them): one is enough to call a text English.
+ENGLISH_WORDS = frozenset(
+    re.split(
+        r"\s+",
+        "the and with by from which been were are is to for on only before against between "
+        "without this that its their has have yes motion motions council decided adopted "
+        "rejected unanimous unanimously declared declares majority joint joins joined "
+        "abstention abstentions abstained outcome found vote votes voted ready readiness admit",
+    )
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def looks_english(text: str) -> bool:
+    """True when a display text is recognisably English (a word of ``ENGLISH_WORDS``)."""
+    return any(w in ENGLISH_WORDS for w in _WORD.findall(text.casefold()))
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,17 @@ def _type_column(f: Field, col: pd.Series, out: dict, c: _Collector, today: date
     return col
 
 
+def _check_german(raw: pd.DataFrame, f: Field, col: pd.Series, c: _Collector) -> None:
+    """A display field holds German: not English text, not empty beside its English twin."""
+    present = col != ""
+    english = present & col.map(looks_english).astype(bool)
+    twin = f"{f.name}_en"
+    c.rows(english, f, "language", f"Text ist Englisch: deutschen Text eintragen ({twin})")
+    if twin in raw.columns:
+        only_en = ~present & (raw[twin].fillna("").astype(str).str.strip() != "")
+        c.rows(only_en, f, "language", f"deutscher Text fehlt (nur {twin} ausgefüllt)")
+
+
 def check_table(
     raw: pd.DataFrame,
     res: Resource,
@@ -187,6 +217,8 @@ def check_table(
             c.rows(present & (num < f.minimum), f, "minimum", f"muss ≥ {f.minimum:g} sein")
         if f.maximum is not None:
             c.rows(present & (num > f.maximum), f, "maximum", f"muss ≤ {f.maximum:g} sein")
+        if f.language == "de":
+            _check_german(raw, f, col, c)
         if f.unique:
             dup = present & col.duplicated(keep="first")
             c.rows(dup, f, "unique", "doppelter Wert (eine frühere Zeile hat ihn)")

@@ -1,6 +1,7 @@
 """The city reporting template: an Excel workbook a city fills in, and reading it back.
 
-``write_template`` makes sheets "Zusagen" (pledges) and "Aufnahmen" (admissions) with German
+``write_template`` makes sheets "Angebote" (offers), "Aufnahmen" (admissions) and "Geld" (funding)
+with German
 headers, drop-down lists for every coded column and a German README sheet.
 ``validate_workbook`` reads each data sheet (found by its header even if renamed), turns
 formulas into their computed values (or rejects the row when Excel never computed one) and
@@ -27,24 +28,26 @@ from haefen_analysis.ingest.intake import ID_COLUMNS, USER_TABLES, IntakeResult,
 from haefen_analysis.ingest.validate import Problem
 
 #: Data sheets: sheet name → table. Id columns are left out (generated from the content).
-SHEETS = {"Zusagen": "pledges", "Aufnahmen": "admissions"}
+SHEETS = {"Angebote": "offers", "Aufnahmen": "admissions", "Geld": "funding"}
 LISTS_SHEET = "Listen"
 README_SHEET = "README"
 MAX_ROWS = 500  # rows with drop-downs
 
 README_TEXT = [
-    "Meldebogen Sichere Häfen: Zusagen und Aufnahmen Ihrer Kommune",
+    "Meldebogen Sichere Häfen: Angebote, Aufnahmen und Geld Ihrer Kommune",
     "",
     "So füllen Sie den Bogen aus:",
-    "1. Blatt „Zusagen“: jede Ankündigung von Aufnahmeplätzen eine Zeile (Datum, Kategorie, "
-    "Plätze, ob auf die Quote angerechnet, Quelle).",
+    "1. Blatt „Angebote“: jedes Angebot von Aufnahmeplätzen eine Zeile (Datum, Art, Gruppe, "
+    "Plätze, an wen es ging, ob auf die Quote angerechnet, welche Antwort kam, Quelle).",
     "2. Blatt „Aufnahmen“: jede Zahl aufgenommener (oder zugesagter, verteilter …) Personen eine "
     "Zeile, mit Programm, Zeitraum, Land und Kommune.",
-    "3. Spalten mit Auswahlliste: bitte nur Werte aus der Liste verwenden.",
-    "4. Datum: TT.MM.JJJJ, oder MM.JJJJ bzw. JJJJ, wenn nur Monat oder Jahr bekannt sind.",
-    "5. Zahlen ohne Zusätze („ca.“, „bis zu“): die Art der Angabe gehört in die Spalte „Angabe“.",
-    "6. Jede Zeile braucht eine Quelle (Link oder Drucksache), sonst wird sie abgelehnt.",
-    "7. Unbekanntes leer lassen – nichts schätzen.",
+    "3. Blatt „Geld“: jede Patenschaft, Spende oder Ausgabe für Seenotrettung und Aufnahme eine "
+    "Zeile (Empfänger, Art, Betrag in Euro, je Jahr oder einmalig, Jahre, Beschluss).",
+    "4. Spalten mit Auswahlliste: bitte nur Werte aus der Liste verwenden.",
+    "5. Datum: TT.MM.JJJJ, oder MM.JJJJ bzw. JJJJ, wenn nur Monat oder Jahr bekannt sind.",
+    "6. Zahlen ohne Zusätze („ca.“, „bis zu“): die Art der Angabe gehört in die Spalte „Angabe“.",
+    "7. Jede Zeile braucht eine Quelle (Link oder Drucksache), sonst wird sie abgelehnt.",
+    "8. Unbekanntes leer lassen – nichts schätzen. Texte bitte auf Deutsch.",
     "",
     "Prüfen: haefen validate DATEI.xlsx – jede fehlerhafte Zeile wird mit Blatt, Zeile, Spalte, "
     "Wert und Regel gemeldet und in eine Quarantäne-Datei geschrieben; gültige Zeilen werden "

@@ -53,7 +53,7 @@ KEY_COLUMNS = (
 #: Tables whose numbers the deck shows (their "Stand" goes on the sources slide).
 USED_TABLES = (
     "members",
-    "pledges",
+    "offers",
     "admissions",
     "land_rules",
     "population",
@@ -62,7 +62,7 @@ USED_TABLES = (
 #: Tables whose rows carry the sources listed in the speaker notes, with the scope column.
 SCOPED_SOURCES = {
     "members": "land",
-    "pledges": "land",
+    "offers": "land",
     "admissions": "scope",
     "land_rules": "land",
 }
@@ -396,7 +396,7 @@ def build_deck(
     path = Path(out) if out is not None else default_path(target)
     tables = {
         "members": datasets.members(dd),
-        "pledges": datasets.pledges(dd),
+        "offers": datasets.pledges(dd),
         "admissions": datasets.admissions(dd),
         "population": datasets.population(dd),
         "quota_keys": datasets.quota_keys(dd),
