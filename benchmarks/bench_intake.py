@@ -2,7 +2,8 @@
 table (``pledges``; ``offers`` where the catalogue has renamed it), next to a plain
 ``pandas.read_csv`` of the same file in the same run.
 
-Targets (issue 10): <= 10 s and <= 500 MB peak memory (before: 142 s, 314 MB). The file is
+Targets (issue 10): <= 10 s and <= 500 MB peak memory (before: 142 s, 314 MB for the file
+in the issue; 711 s, 449 MB for this benchmark's file, more spellings to normalise). The file is
 generated from the catalogue's fields: rows as an analyst writes them (member names instead
 of ids, "SH" and "Schleswig-Holstein", German dates, ids left empty half of the time), so the
 normalisation, the id generation, the checks and the merge are all measured. Each command
@@ -28,6 +29,7 @@ from haefen_analysis.catalogue.schema import Field, Resource, catalogue
 from haefen_analysis.ingest import codes
 
 ROWS = 100_000
+RUNS = 3
 TARGET_S = 10.0
 TARGET_MB = 500.0
 #: The analysts' table of offered places, whichever name the catalogue gives it.
@@ -75,7 +77,8 @@ def _value(f: Field, rng: random.Random, member: tuple[str, str, str], i: int) -
         return f"https://example.org/quelle/{i % 977}"
     if f.unique:
         return "" if i % 2 else f"bench-{i}"
-    return rng.choice(["", "zusätzliche Plätze", "Beschluss des Rates, siehe Quelle"])
+    texts = ["zusätzliche Plätze", "Beschluss des Rates, siehe Quelle"]
+    return rng.choice(texts if f.required else ["", *texts])
 
 
 def write_file(path: Path, res: Resource) -> None:
@@ -105,30 +108,42 @@ def measure(call: str, module: str, name: str, env: dict[str, str]) -> tuple[flo
     return seconds, float(peak.split()[1]), done.stdout
 
 
+def fresh_data(root: Path) -> Path:
+    """A copy of the curated tables (geo linked): each run merges into an empty data/user/."""
+    data = root / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir()
+    src = config.PROJECT_DIR / "data"
+    for f in [*src.glob("*.csv"), src / "datapackage.json"]:
+        shutil.copy(f, data / f.name)
+    (data / "geo").symlink_to(src / "geo", target_is_directory=True)
+    return data
+
+
 def main() -> None:
     import os
 
     res = table()
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        data.mkdir()
-        src = config.PROJECT_DIR / "data"
-        for f in [*src.glob("*.csv"), src / "datapackage.json"]:
-            shutil.copy(f, data / f.name)
-        (data / "geo").symlink_to(src / "geo", target_is_directory=True)
         path = Path(tmp) / f"{res.name}_100000.csv"
         write_file(path, res)
-        env = {**os.environ, config.DATA_DIR_ENV: str(data), "COLUMNS": "200"}
-        baseline = measure(
-            f"read_csv({str(path)!r}, dtype=str, keep_default_na=False)", "pandas", "read_csv", env
-        )
-        intake = measure(f"app(['validate', {str(path)!r}])", "haefen_analysis.cli", "app", env)
+        size = path.stat().st_size / 1e6
+        runs, baselines = [], []
+        for _ in range(RUNS):  # best of RUNS: other work on the machine only ever adds time
+            data = fresh_data(Path(tmp))
+            env = {**os.environ, config.DATA_DIR_ENV: str(data), "COLUMNS": "200"}
+            read = f"read_csv({str(path)!r}, dtype=str, keep_default_na=False)"
+            baselines.append(measure(read, "pandas", "read_csv", env))
+            validate = f"app(['validate', {str(path)!r}])"
+            runs.append(measure(validate, "haefen_analysis.cli", "app", env))
+        intake, baseline = min(runs), min(baselines)
         summary = next(line for line in intake[2].splitlines() if "übernommen," in line)
         merged = sum(1 for _ in (data / "user" / res.path).open(encoding="utf-8")) - 1
-        size = path.stat().st_size / 1e6
-    print(f"file: {ROWS:,} rows of table {res.name!r}, {size:.1f} MB")
-    print(f"haefen validate:   {intake[0]:6.2f} s, {intake[1]:4.0f} MB peak")
-    print(f"  (target <= {TARGET_S:g} s, <= {TARGET_MB:g} MB; before this change: 142 s, 314 MB)")
+    peak = max(r[1] for r in runs)
+    print(f"file: {ROWS:,} rows of table {res.name!r}, {size:.1f} MB; best of {RUNS} runs")
+    print(f"haefen validate:   {intake[0]:6.2f} s, {peak:4.0f} MB peak")
+    print(f"  (target <= {TARGET_S:g} s, <= {TARGET_MB:g} MB; before: 142 s, 314 MB in the issue,")
+    print("   711 s, 449 MB for this file's pledges version on main 4f42f06)")
     print(f"pandas.read_csv:   {baseline[0]:6.2f} s, {baseline[1]:4.0f} MB peak (no checks)")
     print(f"ratio validate / read_csv: {intake[0] / baseline[0]:.1f}x time")
     print(f"result: {summary.split('→', 1)[1].strip()} ({merged:,} rows in data/user)")

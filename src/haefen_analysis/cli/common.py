@@ -8,6 +8,7 @@ never reads it as markup.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -50,8 +51,15 @@ def skipped(what: str, reason: object) -> None:
 
 def note(label: str, message: object, style: str, *, err: bool = False) -> None:
     """One line: a styled German label, then the escaped message (never wrapped)."""
-    out = err_console if err else console
-    out.print(f"[{style}]{label}[/{style}] {escape(str(message))}", soft_wrap=True, highlight=False)
+    notes(label, [message], style, err=err)
+
+
+def notes(label: str, messages: Iterable[object], style: str, *, err: bool = False) -> None:
+    """``note`` for many lines at once (one print: thousands of corrections in a second)."""
+    lines = [f"[{style}]{label}[/{style}] {escape(str(m))}" for m in messages]
+    if lines:
+        out = err_console if err else console
+        out.print("\n".join(lines), soft_wrap=True, highlight=False)
 
 
 class HaefenGroup(TyperGroup):

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from haefen_analysis.cli.common import DataDir, fail, note, say
+from haefen_analysis.cli.common import DataDir, fail, notes, say
 
 
 def validate(
@@ -38,10 +38,8 @@ def validate(
 
 
 def _report_intake(result) -> None:
-    for fix in result.corrections:
-        note("korrigiert:", fix, "yellow")
-    for problem in result.problems:
-        note("abgelehnt:", problem, "red")
+    notes("korrigiert:", result.corrections, "yellow")
+    notes("abgelehnt:", result.problems, "red")
     say(
         f"{result.file} → Tabelle {result.table!r}: {result.rows} Zeilen, "
         f"{result.accepted} übernommen, {result.already_present} schon vorhanden, "

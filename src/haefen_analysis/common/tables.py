@@ -85,18 +85,17 @@ def parse_csv(text: str, name: str | os.PathLike[str] = "<text>") -> pd.DataFram
                 columns = [[] for _ in header]
                 shared = [{} for _ in header]
                 continue
-            cells = [cell.strip() for cell in record]
-            if not any(cells):
-                continue
             if last > first:
                 raise ParseError(
                     f"{name}, Zeilen {first}–{last}: Zeilenumbruch in einem Feld: ein "
                     "Anführungszeichen ohne Gegenstück verschluckt die folgende Zeile "
                     f"({last - first + 1} Zeilen in einem Datensatz)"
                 )
-            if len(cells) != len(header):
-                raise ParseError(f"{name}, Zeile {first}: {_width(cells, len(header))}")
-            for column, seen, cell in zip(columns, shared, cells, strict=True):
+            if len(record) != len(header):
+                if not any(cell.strip() for cell in record):  # a blank line
+                    continue
+                raise ParseError(f"{name}, Zeile {first}: {_width(record, len(header))}")
+            for column, seen, cell in zip(columns, shared, record, strict=True):
                 column.append(seen.setdefault(cell, cell))  # repeated values: one object
             lines.append(first)
     except csv.Error as exc:
@@ -105,10 +104,12 @@ def parse_csv(text: str, name: str | os.PathLike[str] = "<text>") -> pd.DataFram
     shared.clear()
     frame = pd.DataFrame(index=pd.Index(lines, dtype="int64") - 2)
     for title, column in zip(header, columns, strict=True):
-        values = pd.Series(column, index=frame.index, dtype=str)
+        values = pd.Series(column, index=frame.index, dtype=str).str.strip()
         column.clear()  # the text now lives in the Series' own buffer
         restore = values.str.contains(_NEUTRALISED, regex=True)
         frame[title] = values.where(~restore, values.str[1:]) if restore.any() else values
+    if len(frame.columns):  # lines of delimiters and blanks only carry no row
+        frame = frame[frame.ne("").any(axis=1)]
     return frame
 
 

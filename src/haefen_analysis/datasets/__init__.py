@@ -29,6 +29,12 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, str]:
     return read_csv(path)
 
 
+def empty(res: Resource) -> pd.DataFrame:
+    """A table's columns without rows, as text (an object-typed empty frame would turn every
+    table concatenated to it into Python objects: several times the memory)."""
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in res.columns})
+
+
 def _files(res: Resource, data_dir: Path | None) -> list[Path]:
     if res.is_glob:  # research staging: every round's file, none in data/user/
         return sorted(config.data_dir(data_dir).glob(res.path))
@@ -71,7 +77,7 @@ def check_files(res: Resource, paths: list[Path], data_dir: Path | None) -> pd.D
             problems += check_table(raw, res, str(path), references=refs)[1]
     if problems:
         raise DataValidationError(problems)
-    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=res.columns)
+    raw = pd.concat(frames, ignore_index=True) if frames else empty(res)
     label = " + ".join(map(str, paths)) or res.path
     typed, problems = check_table(raw, res, label, references=refs)
     if problems:

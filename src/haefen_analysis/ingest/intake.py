@@ -249,7 +249,9 @@ def validate_frame(
             f"{label}: Tabelle {table!r} nimmt keine eigenen Zeilen auf (Referenztabelle); "
             f"möglich: {', '.join(USER_TABLES)}"
         )
-    raw = raw.fillna("").astype(str).apply(lambda col: col.str.strip())
+    raw = raw.copy(deep=False)
+    for column in raw.columns:  # one column at a time: a copy of the whole file costs memory
+        raw[column] = raw[column].fillna("").astype(str).str.strip()
     result = IntakeResult(label, table, len(raw), corrections=list(fixes or []))
     normaliser = _Normaliser(raw, res, label, dd)
     normaliser.run()
@@ -342,12 +344,12 @@ def _existing(res: Resource, dd: Path | None) -> pd.DataFrame:
     for p in (config.data_dir(dd) / res.path, config.user_dir(dd) / res.path):
         if p.exists():
             frames.append(datasets.read_raw(p)[0])
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=res.columns)
+    return pd.concat(frames, ignore_index=True) if frames else datasets.empty(res)
 
 
 def _user_rows(res: Resource, dd: Path | None) -> pd.DataFrame:
     p = config.user_dir(dd) / res.path
-    return datasets.read_raw(p)[0] if p.exists() else pd.DataFrame(columns=res.columns)
+    return datasets.read_raw(p)[0] if p.exists() else datasets.empty(res)
 
 
 def _quarantine(

@@ -153,7 +153,7 @@ def _type_column(f: Field, col: pd.Series, out: dict, c: _Collector, today: date
 def _check_german(raw: pd.DataFrame, f: Field, col: pd.Series, c: _Collector) -> None:
     """A display field holds German: not English text, not empty beside its English twin."""
     present = col != ""
-    english = present & col.map(looks_english).astype(bool)
+    english = present & col.isin([v for v in col.unique() if looks_english(v)])
     twin = f"{f.name}_en"
     c.rows(english, f, "language", f"Text ist Englisch: deutschen Text eintragen ({twin})")
     if twin in raw.columns:
