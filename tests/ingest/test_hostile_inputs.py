@@ -238,6 +238,15 @@ def test_formula_cells_are_stored_as_text_and_neutralised_in_every_csv(data_copy
     assert loaded["f4"] == "=1"  # cells are stripped: the tab goes, the "=" stays text
 
 
+def test_the_research_merge_writes_formula_cells_neutralised_too():
+    from haefen_analysis.catalogue.schema import resource
+    from haefen_analysis.ingest.research import members_csv
+
+    members = resource("members")
+    text = members_csv([{"member_id": "x", "note": "=1+1", "name": "-"}], members)
+    assert text.splitlines()[1].startswith("x,-,") and text.splitlines()[1].endswith(",'=1+1")
+
+
 def test_write_csv_neutralises_only_what_a_spreadsheet_would_run(tmp_path):
     frame = pd.DataFrame(
         {

@@ -138,6 +138,12 @@ def remove_stale(folder: Path) -> list[Path]:
     return removed
 
 
+def neutralise(value: str) -> str:
+    """One cell as ``neutralise_formulas`` writes it (for writers that build CSV rows)."""
+    risky = re.match(_TRIGGER, value) and not re.fullmatch(_NOT_A_FORMULA, value)
+    return f"'{value}" if risky else value
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas (see above)."""
     out = frame.copy(deep=False)  # columns are replaced, never changed in place

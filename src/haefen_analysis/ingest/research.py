@@ -22,7 +22,7 @@ import pandas as pd
 
 from haefen_analysis import config, datasets
 from haefen_analysis.catalogue.schema import Resource, resource
-from haefen_analysis.common.files import atomic_write
+from haefen_analysis.common.files import atomic_write, neutralise
 from haefen_analysis.common.sources import SOURCE_SEPARATOR
 from haefen_analysis.errors import DataValidationError
 from haefen_analysis.ingest.names import name_key
@@ -176,11 +176,12 @@ def _apply(rows: list[dict], updates, members: Resource, result: MergeResult) ->
 
 
 def members_csv(rows: list[dict], members: Resource) -> str:
-    """The members table as CSV text in the catalogue's column order."""
+    """The members table as CSV text in the catalogue's column order, formula cells
+    neutralised (``common.files``)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, members.columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({c: r.get(c, "") for c in members.columns} for r in rows)
+    writer.writerows({c: neutralise(r.get(c, "")) for c in members.columns} for r in rows)
     return buffer.getvalue()
 
 
