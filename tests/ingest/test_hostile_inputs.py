@@ -394,6 +394,22 @@ def test_a_data_dir_that_does_not_exist_is_one_line(tmp_path, monkeypatch, args)
     assert not missing.exists() and not (tmp_path / "out").exists()
 
 
+def test_import_out_below_a_file_is_one_line(tmp_path, monkeypatch):
+    """Before: 'nicht schreibbar (File exists)' (English) — and for a read-only folder the
+    OSError text of whatever the write met."""
+    monkeypatch.setenv(config.DATA_DIR_ENV, str(tmp_path))
+    laender = config.PROJECT_DIR / "data" / "laender.csv"
+    (tmp_path / "laender.csv").write_bytes(laender.read_bytes())
+    (tmp_path / "datei").write_text("x", encoding="utf-8")
+    out = tmp_path / "datei" / "tidy.csv"
+    source = GENESIS / "ffcsv_12531_kreise.csv"
+    done = cli.invoke(app, ["import", "genesis", str(source), "--out", str(out), "--no-cache"])
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert done.stderr.strip() == (
+        f"Fehler: {out}: nicht schreibbar (ein Teil des Pfads ist eine Datei, kein Ordner)"
+    )
+
+
 def test_report_out_that_is_a_file_is_one_line(tmp_path):
     """Before: NotADirectoryError (traceback)."""
     target = tmp_path / "bericht.txt"

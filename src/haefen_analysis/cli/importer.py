@@ -42,11 +42,8 @@ def genesis_command(
     df = read_genesis(path, cache=cache, allow_negative=allow_negative or None)
     for line in summary(df):
         say(line)
-    if out is not None:
-        try:
-            (write_csv if out.suffix.lower() == ".csv" else write_parquet)(df, out)
-        except OSError as exc:
-            fail(f"{out}: nicht schreibbar ({exc.strerror})")
+    if out is not None:  # a path that cannot be written: OutputError, one line naming it
+        (write_csv if out.suffix.lower() == ".csv" else write_parquet)(df, out)
         say(f"Gespeichert: {out}")
 
 
