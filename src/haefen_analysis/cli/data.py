@@ -50,6 +50,31 @@ def data_coverage(data_dir: DataDir = None) -> None:
     console.print(_coverage_table(data_dir))
 
 
+@app.command("keys")
+def data_keys(
+    check: Annotated[
+        bool, typer.Option(help="Nur auflösen und melden, data/member_keys.csv nicht schreiben.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Amtliche Schlüssel der Mitglieder aus dem Gemeindeverzeichnis (data/member_keys.csv)."""
+    from haefen_analysis.ingest.member_keys import resolve_keys
+
+    result = resolve_keys(data_dir, write=not check)
+    target = result.written or "data/member_keys.csv (nicht geschrieben)"
+    say(
+        f"{target}: {len(result.keys)} Mitglieder mit Schlüssel, davon {result.kept} von Hand "
+        f"(mit Quelle); {len(result.unresolved)} nicht aufgelöst."
+    )
+    for member_id, name, land, reason in result.unresolved:
+        say(f"nicht aufgelöst: {name} ({member_id}, Land {land}): {reason}")
+    if result.unresolved:
+        say(
+            "Von Hand ergänzen: eine Zeile in data/member_keys.csv mit match=manual (ars, ags, "
+            "level) oder match=kreis (ags = Kreis), jeweils mit Quelle; dann erneut ausführen."
+        )
+
+
 @app.command("docs")
 def data_docs(
     check: Annotated[bool, typer.Option(help="Nur prüfen, ob data/README.md aktuell ist.")] = False,

@@ -32,7 +32,7 @@ from haefen_analysis.ingest.genesis.table import TABLE_LINE, read_table
 __all__ = ["GenesisError", "GenesisFormatError", "parse_genesis", "read_genesis", "variable_keys"]
 
 #: Bump when the parser's output changes, so stale cache files are not reused.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def read_genesis(
