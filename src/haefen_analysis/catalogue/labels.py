@@ -62,6 +62,7 @@ DERIVED: dict[str, str] = {
     "title": "Titel",
     "rows": "Zeilen",
     "sources": "Quellen",
+    "reason": "Grund",
     # analysis.members
     "kreis_class": "Sicherer Hafen",
     "series": "Reihe",

@@ -46,8 +46,19 @@ def _coverage_table(data_dir: Path | None) -> Table:
 
 @app.command("coverage")
 def data_coverage(data_dir: DataDir = None) -> None:
-    """Abdeckung je Land: Mitglieder in den Daten vs. zuletzt veröffentlichte Zahl."""
+    """Abdeckung je Land: Mitglieder in den Daten vs. zuletzt veröffentlichte Zahl; Mitglieder
+    ohne amtlichen Schlüssel mit dem Grund."""
+    from haefen_analysis.analysis.coverage import members_without_key
+    from haefen_analysis.catalogue import labels
+
     console.print(_coverage_table(data_dir))
+    missing = members_without_key(data_dir)
+    if missing.empty:
+        say("Alle Mitglieder haben einen amtlichen Schlüssel (data/member_keys.csv).")
+        return
+    columns = ["name", "land_name", "reason"]
+    titles = labels.titles(columns)
+    console.print(table(f"Ohne amtlichen Schlüssel: {len(missing)}", missing, titles))
 
 
 @app.command("keys")

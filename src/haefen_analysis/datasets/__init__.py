@@ -103,13 +103,15 @@ def population(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 def members(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Sichere Häfen (all statuses: a revocation stays a fact), each with its official key:
-    ``ars``, ``ags``, ``key_level`` and the DCAT-AP.de ``geocoding_uri`` (<NA> for a member
-    without a row in ``member_keys``; ``analysis.coverage.members_without_key`` says why)."""
+    ``ars``, ``ags``, ``key_level``, ``key_name`` (the name in the directory) and the
+    DCAT-AP.de ``geocoding_uri`` (<NA> for a member without a row in ``member_keys``;
+    ``analysis.coverage.members_without_key`` says why)."""
     from haefen_analysis.ingest.member_keys import geocoding_uri
 
     mem = load("members", data_dir)
-    keys = member_keys(data_dir)[["member_id", "ars", "ags", "level"]]
-    out = mem.merge(keys.rename(columns={"level": "key_level"}), on="member_id", how="left")
+    keys = member_keys(data_dir)[["member_id", "ars", "ags", "level", "matched_name"]]
+    keys = keys.rename(columns={"level": "key_level", "matched_name": "key_name"})
+    out = mem.merge(keys, on="member_id", how="left")
     uris = [geocoding_uri(a, lv) for a, lv in zip(out["ars"], out["key_level"], strict=True)]
     out["geocoding_uri"] = pd.array(uris, dtype="string")
     return out

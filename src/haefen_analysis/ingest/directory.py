@@ -71,7 +71,7 @@ def short_key(name: str) -> str:
     return " ".join(words[:cut])
 
 
-def _strip(name: str, words: tuple[str, ...]) -> str:
+def strip_words(name: str, words: tuple[str, ...]) -> str:
     """The name without a leading word of ``words`` ("Landkreis Göttingen" -> "Göttingen")."""
     parts = name.split(",")[0].split()
     while parts and fold(parts[0]) in words:
@@ -127,7 +127,7 @@ class Directory:
         self.by_short = self._index(short_key(e.name) for e in self.entries)
         self.kreise = kreise[["ags", "name", "kind"]].astype(str).reset_index(drop=True)
         self.kreis_names = dict(zip(self.kreise["ags"], self.kreise["name"], strict=True))
-        kreis_keys = [full_key(_strip(n, KREIS_WORDS)) for n in self.kreise["name"]]
+        kreis_keys = [full_key(strip_words(n, KREIS_WORDS)) for n in self.kreise["name"]]
         self.kreis_index = self._index(kreis_keys)
         self.ars = {e.ars: e for e in self.entries}
 
@@ -143,6 +143,13 @@ class Directory:
             f"{e.name} ({e.ars}, {self.kreis_names.get(e.kreis, 'Kreis ' + e.kreis)})"
             for e in entries
         )
+
+    def _candidates(self, name: str) -> list[Entry]:
+        """Gemeinden anywhere a name can mean: a qualified name ("Halle (Saale)") its full
+        form, a bare one ("Neuenkirchen") every Gemeinde it is the short name of."""
+        key, short = full_key(name), short_key(name)
+        hits = self.by_full.get(key, []) if key != short else self.by_short.get(short, [])
+        return [self.entries[i] for i in hits]
 
     def gemeinden(
         self,
@@ -161,9 +168,8 @@ class Directory:
         "Neuenkirchen" in Niedersachsen fits "Neuenkirchen" and the five "Neuenkirchen (…)".
         ``town`` keeps only towns when the name fits several."""
         for number, candidate in enumerate((name, *names)):
-            key, short = full_key(candidate), short_key(candidate)
-            hits = self.by_full.get(key, []) if key != short else self.by_short.get(short, [])
-            found = [e for i in hits if (e := self.entries[i]).land == land]
+            key = full_key(candidate)
+            found = [e for e in self._candidates(candidate) if e.land == land]
             if len(found) > 1 and town and any(e.town for e in found):
                 found = [e for e in found if e.town]
             exact = number == 0 and all(full_key(e.name) == key for e in found)
@@ -203,7 +209,7 @@ class Directory:
     ) -> Match:
         """A Samtgemeinde, Verbandsgemeinde or Amt: the Gemeindeverband of the Gemeinde that
         gives it its name (the directory lists no Verband names)."""
-        bare = _strip(name, VERBAND_WORDS)
+        bare = strip_words(name, VERBAND_WORDS)
         found, how = self.gemeinden(bare, land, kreis=kreis, names=names)
         found = [e for e in found if e.in_verband]
         where = land_name(land) + (f", {self.kreis_names.get(kreis, kreis)}" if kreis else "")
@@ -223,7 +229,7 @@ class Directory:
 
     def resolve_kreis(self, name: str, land: str, *, town: bool = False) -> Match:
         """A Landkreis, Kreis or Region by name (``town`` for a kreisfreie Stadt as a Kreis)."""
-        key = full_key(_strip(name, KREIS_WORDS))
+        key = full_key(strip_words(name, KREIS_WORDS))
         rows = self.kreise.loc[self.kreis_index.get(key, [])]
         rows = rows[rows["ags"].str[:2].eq(land) & rows["kind"].isin(TOWN_KREISE).eq(town)]
         if len(rows) != 1:
@@ -235,11 +241,10 @@ class Directory:
         return Match(row["ags"] + "0000000", row["ags"], "kreis", "exact", row["name"])
 
     def describe_name(self, name: str, land: str | None = None) -> str | None:
-        """What a name is in the directory ("Gemeinde Blomberg (Landkreis Wittmund, …)"), for
-        messages about names that are places but not members; None if it is none."""
-        found = [self.entries[i] for i in self.by_full.get(full_key(name), [])]
-        if land:
-            found = [e for e in found if e.land == land]
+        """What a name is in the directory ("Gemeinde Neumünster (Neumünster, kreisfreie
+        Stadt, Schleswig-Holstein, ARS 010040000000)"), for messages about names that are
+        places but not members; None if it is none (in ``land`` when given)."""
+        found = [e for e in self._candidates(name) if land is None or e.land == land]
         if not found:
             return None
         shown = "; ".join(

@@ -69,7 +69,7 @@ def derived_ags(ars: str, level: str) -> str:
     }[level]
 
 
-def _aliases(data_dir: Path | None) -> dict[str, tuple[str, ...]]:
+def member_aliases(data_dir: str | Path | None = None) -> dict[str, tuple[str, ...]]:
     """Other names of each member (``aliases.csv``), tried after the member's own name."""
     aliases = datasets.load("aliases", data_dir).dropna(subset=["member_id"])
     return {
@@ -94,6 +94,25 @@ def resolve_member(
     if level == "gemeindeverband":
         return directory.resolve_verband(name, land, kreis=kreis, names=names)
     return directory.resolve_gemeinde(name, land, kreis=kreis, town=kind in TOWN_KINDS, names=names)
+
+
+def why_unkeyed(members: pd.DataFrame, data_dir: str | Path | None = None) -> dict[str, str]:
+    """Why each of these members (``member_id``, ``name``, ``kind``, ``land``) has no key: the
+    resolver's answer, or that it would resolve now (``haefen data keys`` not run since)."""
+    found = directory(data_dir)
+    aliases = member_aliases(data_dir)
+    out = {}
+    for member in members.to_dict("records"):
+        try:
+            hit = resolve_member(pd.Series(member), found, aliases.get(member["member_id"], ()))
+        except (NameResolutionError, codes.UnknownLandError) as exc:
+            out[member["member_id"]] = str(exc)
+        else:
+            out[member["member_id"]] = (
+                f"auflösbar ({hit.matched_name}, {hit.ars}), aber nicht in data/member_keys.csv: "
+                "`haefen data keys` ausführen"
+            )
+    return out
 
 
 @dataclass
@@ -122,7 +141,7 @@ def resolve_keys(data_dir: str | Path | None = None, *, write: bool = True) -> K
     old = datasets.read_raw(path)[0] if path.exists() else pd.DataFrame(columns=COLUMNS)
     kept_rows = {r["member_id"]: r for r in old.to_dict("records") if r["match"] in KEPT}
     found = directory(dd)
-    aliases = _aliases(dd)
+    aliases = member_aliases(dd)
     sources = _sources(dd)
     rows, unresolved, kept = [], [], 0
     for member in members.to_dict("records"):
