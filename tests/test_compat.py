@@ -36,3 +36,13 @@ def test_shims_hold_no_logic(name):
     kinds = {type(node).__name__ for node in tree.body}
     assert kinds <= {"Expr", "ImportFrom", "Assign"}, kinds  # docstring, re-exports, __all__
     assert "0.3" in ast.get_docstring(tree)
+
+
+def test_readme_tour_runs():
+    import re
+
+    readme = (config.PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    tour = re.search(r"### Library.*?```python\n(.*?)```", readme, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(tour, "README.md (tour)", "exec"), namespace)
+    assert namespace["analysis"].rank(namespace["per_land"], "members_per_million", "SH") == 2

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from haefen_analysis.analysis import per_land
+from haefen_analysis.catalogue import labels
 from haefen_analysis.catalogue.labels import DEFINITIONS, DERIVED
 from haefen_analysis.ingest import codes
 
@@ -106,7 +107,7 @@ def test_per_land_table_by_hand(frames) -> None:
     expected_crediting = {**dict.fromkeys(t.index, "unknown"), "01": "yes", "05": "no"}
     assert t["crediting"].to_dict() == expected_crediting
     assert t["member_population_share"].isna().all()
-    assert set(t.columns) <= set(DERIVED)
+    assert all(labels.title(c) != c for c in t.columns)  # every column has a German title
 
 
 def test_member_population_share(frames) -> None:
@@ -121,6 +122,29 @@ def test_member_population_share(frames) -> None:
 def test_definitions_have_labels() -> None:
     assert set(DEFINITIONS) <= set(DERIVED)
     assert all(label for label in DERIVED.values())
+
+
+def test_table_loads_the_curated_tables_itself() -> None:
+    from haefen_analysis import datasets
+
+    by_hand = per_land.per_land_table(
+        datasets.members(),
+        datasets.pledges(),
+        datasets.admissions(),
+        datasets.population(),
+        datasets.quota_keys(),
+        datasets.land_rules(),
+        year=2020,
+    )
+    pd.testing.assert_frame_equal(per_land.table(2020), by_hand)
+
+
+def test_rank_among_the_sixteen(frames) -> None:
+    t = per_land.per_land_table(**frames)
+    assert per_land.rank(t, "members", "SH") == 1  # 3 members, the most
+    assert per_land.rank(t, "members", "Nordrhein-Westfalen") == 2
+    assert per_land.rank(t, "members", "HH") == 3  # the 14 Länder without members share rank 3
+    assert per_land.rank(t, "members", "16") == 3
 
 
 def test_runs_on_the_curated_data() -> None:

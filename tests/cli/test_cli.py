@@ -18,6 +18,9 @@ def test_data_summary_lists_tables_and_coverage():
     assert result.exit_code == 0, result.output
     for text in ("members", "koenigsteiner_schluessel", "Abdeckung je Land", "Niedersachsen"):
         assert text in result.output
+    # the coverage labels of the overview report, the status wording of the catalogue
+    assert "zuletzt veröffentlicht" in result.output and "mit Beschlussdatum" in result.output
+    assert "(erklärt oder Erklärung aufgehoben)" in result.output
 
 
 def test_data_docs_are_up_to_date():

@@ -13,6 +13,7 @@ import pandas as pd
 
 from haefen_analysis import datasets
 from haefen_analysis.analysis.keys import DEFAULT_RULE, key_shares
+from haefen_analysis.common import dates
 from haefen_analysis.common.frames import require_columns
 from haefen_analysis.errors import KeyNotFoundError, QuotaDataError
 from haefen_analysis.ingest import codes
@@ -105,9 +106,9 @@ def _population_at(population: pd.DataFrame, date: object | None) -> pd.Series:
     when = pd.Timestamp(date) if date is not None else population["date"].max()
     rows = population[population["date"] == when]
     if rows.empty:
-        dates = ", ".join(d.strftime("%d.%m.%Y") for d in sorted(population["date"].unique()))
+        known = ", ".join(dates.german(d) for d in sorted(population["date"].unique()))
         raise KeyNotFoundError(
-            f"keine Einwohnerzahl zum {when:%d.%m.%Y}; Stichtage in den Daten: {dates}"
+            f"keine Einwohnerzahl zum {dates.german(when)}; Stichtage in den Daten: {known}"
         )
     pop = rows.set_index("land")["population"].astype("Int64")
     pop.attrs["date"] = when

@@ -17,12 +17,12 @@ from haefen_analysis.ingest.codes import land_name
 if TYPE_CHECKING:
     from haefen_analysis.analysis.scenario import Scenario
 
-#: Titles of derived columns (the analysis tables), keyed by column code.
+#: Titles of derived columns (the analysis tables), keyed by column code. A column that is
+#: also a catalogue column with the same meaning (``population``, ``category``, …) takes the
+#: catalogue's title and is not repeated here.
 DERIVED: dict[str, str] = {
     "land": "Land (AGS)",
     "land_name": "Land",
-    "category": "Kategorie",
-    "population": "Einwohner",
     "members": "Sichere Häfen",
     "members_per_million": "Sichere Häfen je Mio. Einwohner",
     "member_population_share": "Anteil der Bevölkerung in Sicheren-Hafen-Kommunen",
@@ -44,11 +44,8 @@ DERIVED: dict[str, str] = {
     "credited_total": "Insgesamt bei Anrechnung",
     "additional_total": "Insgesamt ohne Anrechnung (zusätzlich)",
     "extra_persons": "Mehr Aufnahmen ohne Anrechnung",
-    "share_percent": "Anteil (%)",
     "quota": "Rechnerischer Anteil (Personen)",
     "persons": "Personen",
-    "weight": "Gewicht",
-    "cap": "Angebotene Plätze",
     "remaining_capacity": "Freie Plätze",
     # analysis.coverage
     "in_data": "in den Daten",

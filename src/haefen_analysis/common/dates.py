@@ -6,11 +6,19 @@ through ``german`` with its precision.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pandas as pd
+
+#: German time: report folders are named by its day, reports say when they were made in it.
+TIMEZONE = ZoneInfo("Europe/Berlin")
 
 #: strftime format per precision (day / month / year).
 FORMATS = {"day": "%d.%m.%Y", "month": "%m/%Y", "year": "%Y"}
-#: Precision of an ISO partial date by its length: "2019", "2019-07", "2019-07-11".
+#: An ISO partial date and its precision by length: "2019", "2019-07", "2019-07-11".
+ISO_PARTIAL = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 
 
@@ -22,10 +30,13 @@ def german(value: object, precision: object = "day") -> str:
 
 
 def german_iso(text: str) -> str:
-    """German text of an ISO partial date ("2026-11-22" → "22.11.2026", "2025" → "2025")."""
+    """German text of an ISO partial date ("2026-11-22" → "22.11.2026", "2025" → "2025");
+    "" for "", ``ValueError`` for anything else."""
     if not text:
         return ""
-    return german(pd.Timestamp(text), PRECISION_BY_LENGTH.get(len(text), "year"))
+    if not ISO_PARTIAL.fullmatch(text):
+        raise ValueError(f"kein Datum der Form JJJJ, JJJJ-MM oder JJJJ-MM-TT: {text!r}")
+    return german(pd.Timestamp(text), PRECISION_BY_LENGTH[len(text)])
 
 
 def german_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -36,6 +47,16 @@ def german_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
         pairs = zip(frame[col], frame[f"{col}_precision"], strict=True)
         out[col] = [german(v, p) for v, p in pairs]
     return out
+
+
+def now() -> datetime:
+    """The current moment in German time."""
+    return datetime.now(TIMEZONE)
+
+
+def german_time(moment: datetime, *, seconds: bool = False) -> str:
+    """A moment as German text: "22.11.2026 06:00" (or with seconds)."""
+    return moment.strftime("%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M")
 
 
 def period_end(value: object, precision: object) -> pd.Timestamp:

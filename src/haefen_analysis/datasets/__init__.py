@@ -92,7 +92,8 @@ def laender(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 def quota_keys(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Königsteiner Schlüssel rows (GWK keys, BAMF EASY quotes); quota.py says which applies."""
+    """Königsteiner Schlüssel rows (GWK keys, BAMF EASY quotes); ``analysis.keys`` says which
+    applies."""
     return load("koenigsteiner_schluessel", data_dir)
 
 

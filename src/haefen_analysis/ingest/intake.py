@@ -17,16 +17,11 @@ import pandas as pd
 
 from haefen_analysis import config, datasets
 from haefen_analysis.catalogue.schema import Field, Resource, catalogue, resource
+from haefen_analysis.common.dates import ISO_PARTIAL
 from haefen_analysis.common.files import write_csv
 from haefen_analysis.errors import IntakeError, ParseError
 from haefen_analysis.ingest import codes, names, parse
-from haefen_analysis.ingest.validate import (
-    ISO_PARTIAL,
-    Problem,
-    check_table,
-    failing_rows,
-    problems_frame,
-)
+from haefen_analysis.ingest.validate import Problem, check_table, failing_rows, problems_frame
 
 #: Tables an analyst may add rows to (the others are reference tables).
 USER_TABLES = (
@@ -102,7 +97,7 @@ def _normalise_value(f: Field, value: str, row: pd.Series, table: str, ids: set[
     if f.enum and value not in f.enum:  # German labels (drop-downs of the template) → codes
         by_label = {label.casefold(): code for code, label in f.enum_labels.items()}
         return by_label.get(value.casefold(), value)
-    if f.type == "partial_date" and not ISO_PARTIAL.match(value):
+    if f.type == "partial_date" and not ISO_PARTIAL.fullmatch(value):
         return parse.parse_date(value).iso
     if f.type == "integer" and not value.lstrip("-").isdigit():
         num = parse.parse_number(value)

@@ -8,7 +8,6 @@ a spreadsheet shows them: the header is row 1, the first data row is row 2.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -16,9 +15,8 @@ import numpy as np
 import pandas as pd
 
 from haefen_analysis.catalogue.schema import Field, Resource
-from haefen_analysis.common.dates import PRECISION_BY_LENGTH
+from haefen_analysis.common.dates import ISO_PARTIAL, PRECISION_BY_LENGTH
 
-ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PRECISION_DTYPE = pd.CategoricalDtype(["day", "month", "year"])
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -101,7 +100,7 @@ def default_path(target: Scope, base: Path | None = None) -> Path:
 
 def as_of_text(as_of: str) -> str:
     """German text of a catalogue "as_of" ("2026-11-22" -> "22.11.2026"), "unbekannt" if none."""
-    return dates.german_iso(as_of) or "unbekannt"
+    return dates.german_iso(as_of) or labels.UNKNOWN
 
 
 def _names_or_count(names: list[str], noun: str) -> str:
@@ -248,7 +247,7 @@ def _key(table: pd.DataFrame) -> str:
 
 
 def _population_date(table: pd.DataFrame) -> str:
-    return f"Stichtag {table.attrs['population_date']:%d.%m.%Y}"
+    return f"Stichtag {dates.german(table.attrs['population_date'])}"
 
 
 def _title_slide(prs, target: Scope, today: str, as_of: dict[str, str], table) -> None:
@@ -263,7 +262,7 @@ def _title_slide(prs, target: Scope, today: str, as_of: dict[str, str], table) -
     para = subtitle.text_frame.add_paragraph()
     para.text = (
         f"Stand der Daten: {as_of['members']} (Sichere Häfen); "
-        f"Einwohner zum {table.attrs['population_date']:%d.%m.%Y}"
+        f"Einwohner zum {dates.german(table.attrs['population_date'])}"
     )
     for para in subtitle.text_frame.paragraphs:
         para.font.size = Pt(22)
@@ -402,7 +401,7 @@ def build_deck(
     }
     table = analysis.per_land.table(DEFAULT_YEAR if year is None else year, data_dir=dd)
     as_of = {name: as_of_text(catalogue(dd)[name].as_of) for name in USED_TABLES}
-    today = datetime.now(runner.TIMEZONE).strftime("%d.%m.%Y")
+    today = dates.german(dates.now())
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT

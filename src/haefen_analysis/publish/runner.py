@@ -31,20 +31,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from functools import cache
 from hashlib import sha1
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from haefen_analysis import config
+from haefen_analysis.common import dates
 from haefen_analysis.common.files import atomic_write
 from haefen_analysis.errors import ParameterError
 from haefen_analysis.publish import html, pdf, portal
 from haefen_analysis.publish.config import Kind, ReportConfig
 
-TIMEZONE = ZoneInfo("Europe/Berlin")
 #: The Jupyter kernel the reports run in (``make venv`` registers it inside the venv).
 KERNEL_NAME = "haefen"
 
@@ -325,7 +323,7 @@ def _init_worker(log_path: str, fast_imports: bool) -> None:
 
 
 def _now() -> str:
-    return datetime.now(TIMEZONE).strftime("%d.%m.%Y %H:%M:%S")
+    return dates.german_time(dates.now(), seconds=True)
 
 
 def _describe(exc: BaseException) -> str:
@@ -415,7 +413,7 @@ class Manifest:
 
     def write(self) -> None:
         try:
-            day = datetime.strptime(self.out_dir.name, "%Y-%m-%d").strftime("%d.%m.%Y")
+            day = dates.german_iso(self.out_dir.name)
         except ValueError:  # run() called with a folder that is not named by date
             day = self.out_dir.name
         data = json.dumps({"reports": self.records}, ensure_ascii=False, indent=1, default=str)
@@ -425,7 +423,7 @@ class Manifest:
 
 def dated_dir(base: Path | None = None) -> Path:
     """``reports/<YYYY-MM-DD>`` (German time) under ``base`` or ``config.reports_dir()``."""
-    return config.reports_dir(base) / datetime.now(TIMEZONE).strftime("%Y-%m-%d")
+    return config.reports_dir(base) / dates.now().strftime("%Y-%m-%d")
 
 
 @contextmanager

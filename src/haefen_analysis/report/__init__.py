@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import html
-from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from haefen_analysis import config
 from haefen_analysis.catalogue.labels import (
+    UNKNOWN,
     label_values,
     title,
     titles,
@@ -174,7 +173,7 @@ def table(
 
 def number(value: object, decimals: int = 0) -> str:
     """German number text ("1.234,5"); "unbekannt" for a missing value."""
-    return theme.format_number(value, decimals, missing="unbekannt")
+    return theme.format_number(value, decimals, missing=UNKNOWN)
 
 
 def small_counts(values: pd.Series, groups: pd.Series, public: bool | None = None) -> pd.Series:
@@ -205,7 +204,7 @@ def provenance(data_dir: str | Path | None = None):
     """The closing block: when, with which package version and data, from which sources."""
     from IPython.display import HTML
 
-    now = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
+    now = dates.german_time(dates.now())
     version = metadata.version("haefen-analysis")
     mode = "öffentlich (Zahlen von 1–2 Minderjährigen als „< 3“)" if is_public() else "intern"
     items = "".join(
