@@ -128,6 +128,7 @@ def test_definitions_have_labels() -> None:
 
 def test_table_loads_the_curated_tables_itself() -> None:
     from haefen_analysis import datasets
+    from haefen_analysis.analysis.regional import population_in_members
 
     by_hand = per_land.per_land_table(
         datasets.members(),
@@ -137,8 +138,13 @@ def test_table_loads_the_curated_tables_itself() -> None:
         datasets.quota_keys(),
         datasets.land_rules(),
         year=2020,
+        member_population=population_in_members(datasets.members(), datasets.gemeinden()),
     )
-    pd.testing.assert_frame_equal(per_land.table(2020), by_hand)
+    table = per_land.table(2020)
+    pd.testing.assert_frame_equal(table, by_hand)
+    # every member keyed: the share is known; Hamburg is a member as a whole
+    assert table["member_population_share"].notna().all()
+    assert table.loc["02", "member_population_share"] == 1.0
 
 
 def test_rank_among_the_sixteen(frames) -> None:

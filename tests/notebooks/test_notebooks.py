@@ -127,3 +127,30 @@ def test_every_report_ends_with_provenance(reports):
         if "explore" in path.name:
             continue  # the explorer is for JupyterLab; it has no provenance block
         assert "Herkunft" in html and "Daten-Prüfsumme (sha256)" in html, path.name
+
+
+def _text(html: str) -> str:
+    """The visible text of a report (scripts and tags removed, whitespace folded)."""
+    import html as html_
+
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return html_.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_official_statistics_section_in_the_land_report(reports):
+    html = (reports["day"] / "land-01.html").read_text(encoding="utf-8")
+    text = _text(html)
+    section = text[text.index("Amtliche Statistik") : text.index("Herkunft")]
+    assert "Einwohner in einem Sicheren Hafen: 43,5 % (Gemeinden der erklärten" in section
+    assert "Schutzsuchende je 1.000 Einwohner am 31.12.2024: 40,1 im Land" in section
+    assert "Schleswig-Holstein 10 41,2 5 38,4 0" in section  # member Kreise vs the rest
+    assert "Kiel 1 40 249.132 0,16" in section  # places per 1,000 inhabitants (Zensus 2022)
+    assert "Schutzsuchende je 1.000 Einwohner am 31.12.2024, Schleswig-Holstein" in html  # map
+
+
+def test_official_statistics_section_in_the_overview(reports):
+    text = _text((reports["day"] / "overview.html").read_text(encoding="utf-8"))
+    section = text[text.index("Amtliche Statistik") : text.index("Herkunft")]
+    assert "Einwohner Deutschlands in einem Sicheren Hafen: 41,3 %" in section
+    assert "Deutschland 158 43,5 242 33,6 0" in section
+    assert "Saarland 0,18 – 53,51" in section  # share, places per 1,000 (unknown), rate

@@ -184,6 +184,11 @@ KREIS_KINDS = {
 ZENSUS_SUM_TOLERANCE = 0.001
 
 
+def _german(number: float) -> str:
+    """A whole number with German thousands dots (messages only)."""
+    return f"{int(number):,}".replace(",", ".")
+
+
 def _fail(path: str | os.PathLike[str], line: object, reason: str) -> OfficialTableError:
     return OfficialTableError(path, None if pd.isna(line) else int(line), reason)
 
@@ -243,8 +248,8 @@ def gemeinden_table(zensus: pd.DataFrame, path: str | os.PathLike[str]) -> pd.Da
         raise _fail(
             path,
             None,
-            f"die Gemeinden ergeben {summed:,.0f} Einwohner, die Deutschland-Zeile "
-            f"{total.iloc[0]:,.0f}: Datei unvollständig oder abgeschnitten?".replace(",", "."),
+            f"die Gemeinden ergeben {_german(summed)} Einwohner, die Deutschland-Zeile "
+            f"{_german(total.iloc[0])}: Datei unvollständig oder abgeschnitten?",
         )
     out = pd.DataFrame(
         {
@@ -521,10 +526,12 @@ def compare_published(kreise: pd.DataFrame, path: str | os.PathLike[str]) -> lis
             }
         )
         if figure.column == "seekers_total" and abs(deviation) > PUBLISHED_TOLERANCE:
+            percent = f"{deviation * 100:.1f}".replace(".", ",")
             raise _fail(
                 path,
                 None,
-                f"Summe der Kreise {summed:,} weicht um {deviation:.1%} von der veröffentlichten "
-                f"Zahl {figure.text} ab (erlaubt {PUBLISHED_TOLERANCE:.0%}): Datei unvollständig?",
+                f"Summe der Kreise {_german(summed)} weicht um {percent} % von der "
+                f"veröffentlichten Zahl {figure.text} ab (erlaubt {PUBLISHED_TOLERANCE * 100:.0f} "
+                "%): Datei unvollständig?",
             )
     return rows

@@ -96,6 +96,15 @@ def parse_genesis(
         df = read_flat(text, path)
     elif TABLE_LINE.match(first):
         df = read_table(text, path)
+    elif HEAD[0] in first:
+        moved = first.split(first[first.index(HEAD[0]) - 1])
+        raise GenesisFormatError(
+            path,
+            1,
+            f"Spaltenreihenfolge geändert: ein Flatfile beginnt mit {HEAD[0]!r}, hier steht "
+            f"{moved[0]!r} vorn und {HEAD[0]!r} an Stelle {moved.index(HEAD[0]) + 1} (Datei "
+            "nach dem Download bearbeitet? bitte neu herunterladen)",
+        )
     else:
         raise GenesisFormatError(
             path,
