@@ -101,6 +101,15 @@ def _variable_level(variable: str) -> str | None:
     return {"DLAND": "land", "REGBEZ": "regierungsbezirk", "KREISE": "kreis"}.get(variable)
 
 
+def _level(code: object, variable: str) -> str | None:
+    """Level of one region code: by its width, Germany for "DG", else what its variable says."""
+    if not isinstance(code, str) or not code:
+        return None
+    if code.isdigit():
+        return LEVEL_BY_WIDTH.get(len(code))
+    return "deutschland" if code == GERMANY_CODE else _variable_level(variable)
+
+
 def _region_levels(df: pd.DataFrame, attrs: dict) -> pd.DataFrame:
     """``<KEY>_level`` for every region variable, and rows above the variable's main level
     (the level most rows have) marked as totals: a Germany or Land row in a table of Kreise is
@@ -114,22 +123,20 @@ def _region_levels(df: pd.DataFrame, attrs: dict) -> pd.DataFrame:
         if per_row is None and not is_region_variable(key):
             continue
         code = df[f"{key}_code"]
-        width = code.str.len().where(code.str.fullmatch(r"\d+").fillna(False))
-        level = width.map(LEVEL_BY_WIDTH).astype("object")
-        variables = per_row if per_row is not None else pd.Series(key, index=df.index)
-        by_variable = variables.map(_variable_level)
-        level = level.where(level.notna(), by_variable.where(code.ne(GERMANY_CODE), "deutschland"))
-        level = level.where(code.notna())
-        present = level.dropna()
-        if present.empty:
+        if per_row is None:  # one variable: a level per distinct code (400 Kreise, not 117,000)
+            by_code = {c: _level(c, key) for c in code.dropna().unique()}
+            level = code.map(by_code)
+        else:
+            level = pd.Series([_level(c, v) for c, v in zip(code, per_row, strict=True)], df.index)
+        found = level.value_counts()
+        if found.empty:
             continue
-        main = present.value_counts().idxmax()
+        main = found.idxmax()
         rank = level.map({name: i for i, name in enumerate(LEVELS)})
         coarser = rank.lt(LEVELS.index(main)).fillna(False)
         df[f"{key}_total"] = df[f"{key}_total"] | coarser
         df.insert(df.columns.get_loc(f"{key}_total") + 1, f"{key}_level", level.astype("str"))
-        order = [name for name in LEVELS if name in set(present)]
-        counts[key] = {name: int(present.eq(name).sum()) for name in order}
+        counts[key] = {name: int(found[name]) for name in LEVELS if name in found.index}
     attrs["levels"] = counts
     return df
 
