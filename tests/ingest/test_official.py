@@ -167,8 +167,8 @@ def _reverse_columns(text: str) -> str:
         (
             "destatis_12531-0043_kreise.csv",
             _unknown_kreis,
-            r"destatis_12531-0043_kreise\.csv, Zeile \d+: Kreis 01099 \(Nirgendwo, Kreis\) ist "
-            r"nicht in den Geodaten",
+            r"destatis_12531-0043_kreise\.csv, Zeile \d+: Kreis 01099 \(Nirgendwo, Kreis, Wert "
+            r"\d+\) ist nicht in den Geodaten",
         ),
     ],
 )

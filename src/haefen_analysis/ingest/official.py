@@ -286,6 +286,22 @@ def check_kreise_of_gemeinden(
         )
 
 
+def _in_geodata(
+    rows: pd.DataFrame, key: str, geo: pd.DataFrame, path: str | os.PathLike[str]
+) -> None:
+    """Every Kreis code of ``rows`` is a Kreis of the geodata; else the first one is named."""
+    stray = ~rows[f"{key}_code"].isin(set(geo["ags"]))
+    if stray.any():
+        row = rows[stray].iloc[0]
+        value = "" if pd.isna(row["value"]) else f", Wert {row['value']:.0f}"
+        raise _fail(
+            path,
+            row["source_line"],
+            f"Kreis {row[f'{key}_code']} ({row[f'{key}_label']}{value}) ist nicht in den "
+            "Geodaten (data/geo/kreise.geojson)",
+        )
+
+
 def _kind(label: str, bez: str) -> str:
     parts = [p.strip().casefold() for p in label.split(",")[1:]]
     for part in parts:
@@ -306,16 +322,7 @@ def _population(
         raise _fail(path, None, f"erwartet Kreis × Geschlecht, gefunden {variable_keys(pop)}")
     sex = others[0]
     code = rows[f"{key}_code"]
-    known = rows["value"].notna()
-    stray = known & ~code.isin(set(geo["ags"]))
-    if stray.any():
-        row = rows[stray].iloc[0]
-        raise _fail(
-            path,
-            row["source_line"],
-            f"Kreis {row[f'{key}_code']} ({row[f'{key}_label']}, Wert {row['value']:.0f}) ist "
-            "nicht in den Geodaten (data/geo/kreise.geojson)",
-        )
+    _in_geodata(rows[rows["value"].notna()], key, geo, path)  # dissolved Kreise: "-" only
     totals = rows[rows[f"{sex}_total"]].set_index(code[rows[f"{sex}_total"]])
     parts = rows[~rows[f"{sex}_total"]].groupby(f"{key}_code")["value"].sum(min_count=1)
     out = []
@@ -362,15 +369,7 @@ def _seekers(
     if len(status_keys) != 1:
         raise _fail(path, None, f"kein Merkmal Schutzstatuskategorie (SCHST…) in {status_keys}")
     status = status_keys[0]
-    stray = ~rows[f"{key}_code"].isin(set(geo["ags"]))
-    if stray.any():
-        row = rows[stray].iloc[0]
-        raise _fail(
-            path,
-            row["source_line"],
-            f"Kreis {row[f'{key}_code']} ({row[f'{key}_label']}) ist nicht in den Geodaten "
-            "(data/geo/kreise.geojson)",
-        )
+    _in_geodata(rows, key, geo, path)
     codes = rows[f"{status}_code"]
     unknown = codes.notna() & ~codes.isin([*TOP_STATUS, *STATUS_PARENT])
     if unknown.any():
