@@ -191,6 +191,8 @@ def test_seekers_map_rates_per_kreis_with_the_members_on_top():
     points = [t for t in fig.data if t.mode == "markers" and t.name]
     assert {t.name for t in points} >= {"Bündnis-Mitglied", "erklärt"}
     assert any("<b>Sylt</b>" in text for t in points for text in t.text)
+    weyhe = next(text for t in points for text in t.text if "<b>Weyhe</b>" in text)
+    assert "<br>Lage: Kreismittelpunkt (Landkreis Diepholz)" in weyhe  # flagged on the map
     assert fig.data.index(hover) < fig.data.index(points[0])  # members drawn on top
 
 

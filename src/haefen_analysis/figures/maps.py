@@ -336,6 +336,9 @@ def _hover_lines(row: pd.Series, status_label: str, size_label: str) -> str:
             lines.append(f"{text}: {theme.format_number(row[column])}")
     if "pledged" not in row and "admitted" not in row:
         lines.append(f"{size_label}: {theme.format_number(row.get('size_value'))}")
+    note = row.get("location_note")
+    if isinstance(note, str) and note.startswith("Lage:"):  # the point is not the place itself
+        lines.append(html.escape(note))
     if "source" in row and pd.notna(row["source"]):
         lines.append(f"Quelle: {html.escape(short_source(row['source']))}")
     return "<br>".join(lines)
