@@ -301,20 +301,23 @@ class OfficialFigures:
 def figures(land: str | None = None, data_dir: str | Path | None = None) -> OfficialFigures:
     """Everything the section shows, for Germany (``land=None``) or a Land (any spelling)."""
     code = None if land is None else codes.land_code(land)
-    kreise = datasets.kreise(data_dir)
+    all_kreise = datasets.kreise(data_dir)
     members = datasets.members(data_dir)
     gemeinden = datasets.gemeinden(data_dir)
-    places = places_per_1000(members, datasets.pledges(data_dir), gemeinden)
-    by_land = protection_seekers_by_land(kreise).join(population_in_members(members, gemeinden))
+    pledges = datasets.pledges(data_dir)
+    places = places_per_1000(members, pledges, gemeinden)
+    kreise = all_kreise
     if code is not None:
-        kreise = kreise[kreise["land"] == code]
+        kreise = all_kreise[all_kreise["land"] == code]
         places = places[places["land"] == code]
-    pledge_sources = datasets.pledges(data_dir)["source"]
+    shown = pledges.loc[pledges["member_id"].isin(places["member_id"]), "source"]
     return OfficialFigures(
         land=code,
         kreise=kreise,
-        by_land=by_land,
-        member_vs_rest=protection_seekers_member_vs_rest(datasets.kreise(data_dir), members),
+        by_land=protection_seekers_by_land(all_kreise).join(
+            population_in_members(members, gemeinden)
+        ),
+        member_vs_rest=protection_seekers_member_vs_rest(all_kreise, members),
         places=places,
-        sources=distinct_sources([*kreise["source"], gemeinden["source"].iloc[0], *pledge_sources]),
+        sources=distinct_sources([*kreise["source"], gemeinden["source"].iloc[0], *shown]),
     )
