@@ -78,7 +78,9 @@ def test_map_layers_on_the_curated_data_account_for_every_member():
         == len(layers.members)
         == (datasets.members()["land"] == "01").sum()
     )
-    assert "Sylt" in set(layers.unplaced["name"])  # not in GeoNames: reported, never guessed
+    assert layers.unplaced.empty  # every member placed through its key
+    sylt = layers.points.set_index("member_id").loc["sylt"]
+    assert sylt["kreis_ags"] == "01054" and sylt["location_note"].startswith("Lage: GeoNames-Ort")
 
 
 def test_members_per_kreis_classes():

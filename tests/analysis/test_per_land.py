@@ -111,12 +111,14 @@ def test_per_land_table_by_hand(frames) -> None:
 
 
 def test_member_population_share(frames) -> None:
-    population = pd.Series({"kiel": 250_000, "flensburg": 90_000, "luebeck": 210_000})
-    t = per_land.per_land_table(**frames, member_population=population)
-    assert t.loc["01", "member_population_share"] == pytest.approx(550_000 / 1_000_000)
-    assert t.loc["05", "member_population_share"] is pd.NA  # Köln's population not given
-    assert t.loc["02", "member_population_share"] == 0  # no member in Hamburg
-    assert t.loc["DE", "member_population_share"] is pd.NA
+    # regional.population_in_members: <NA> for a Land with a declared member without a key
+    share = pd.DataFrame({"member_population_share": [0.55, pd.NA, 0.0]}, index=["01", "05", "02"])
+    t = per_land.per_land_table(**frames, member_population=share)
+    assert t.loc["01", "member_population_share"] == pytest.approx(0.55)
+    assert t.loc["05", "member_population_share"] is pd.NA
+    assert t.loc["02", "member_population_share"] == 0
+    assert t.loc["DE", "member_population_share"] is pd.NA  # not given
+    assert t.loc["01", "places_per_1000"] == pytest.approx(40 / 1_000_000 * 1000)
 
 
 def test_definitions_have_labels() -> None:
@@ -126,6 +128,7 @@ def test_definitions_have_labels() -> None:
 
 def test_table_loads_the_curated_tables_itself() -> None:
     from haefen_analysis import datasets
+    from haefen_analysis.analysis.regional import population_in_members
 
     by_hand = per_land.per_land_table(
         datasets.members(),
@@ -135,8 +138,13 @@ def test_table_loads_the_curated_tables_itself() -> None:
         datasets.quota_keys(),
         datasets.land_rules(),
         year=2020,
+        member_population=population_in_members(datasets.members(), datasets.gemeinden()),
     )
-    pd.testing.assert_frame_equal(per_land.table(2020), by_hand)
+    table = per_land.table(2020)
+    pd.testing.assert_frame_equal(table, by_hand)
+    # every member keyed: the share is known; Hamburg is a member as a whole
+    assert table["member_population_share"].notna().all()
+    assert table.loc["02", "member_population_share"] == 1.0
 
 
 def test_rank_among_the_sixteen(frames) -> None:

@@ -173,6 +173,29 @@ def _fill_colours(fig) -> list[str]:
 
 @pytest.mark.slow
 @needs_chromium
+def test_seekers_map_rates_per_kreis_with_the_members_on_top():
+    from haefen_analysis import datasets
+    from haefen_analysis.analysis import map_layers
+
+    kreise = datasets.kreise()
+    fig = maps.seekers_map(kreise, map_layers())
+    hover = _hover_trace(fig)
+    assert len(hover.x) == 400
+    rows = {row[0]: row for row in hover.customdata}
+    land_kassel = rows["Kassel (Landkreis)"]
+    assert land_kassel[1] == "56,0"  # the joint area with the city, not 0
+    assert land_kassel[2].startswith("<br>nicht einzeln ausgewiesen: Die „Abteilung")
+    assert list(rows["Flensburg (Kreisfreie Stadt)"][1:]) == ["55,3", ""]
+    assert fig.layout.title.text == "Schutzsuchende je 1.000 Einwohner am 31.12.2024, Deutschland"
+    assert "12531-0043" in _annotations(fig) and BKG in _annotations(fig)
+    points = [t for t in fig.data if t.mode == "markers" and t.name]
+    assert {t.name for t in points} >= {"Bündnis-Mitglied", "erklärt"}
+    assert any("<b>Sylt</b>" in text for t in points for text in t.text)
+    weyhe = next(text for t in points for text in t.text if "<b>Weyhe</b>" in text)
+    assert "<br>Lage: Kreismittelpunkt (Landkreis Diepholz)" in weyhe  # flagged on the map
+    assert fig.data.index(hover) < fig.data.index(points[0])  # members drawn on top
+
+
 def test_png_export_offline_is_not_blank(tmp_path):
     png = tmp_path / "laender.png"
     script = (

@@ -127,3 +127,52 @@ def test_every_report_ends_with_provenance(reports):
         if "explore" in path.name:
             continue  # the explorer is for JupyterLab; it has no provenance block
         assert "Herkunft" in html and "Daten-Prüfsumme (sha256)" in html, path.name
+
+
+def _text(html: str) -> str:
+    """The visible text of a report (scripts and tags removed, whitespace folded)."""
+    import html as html_
+
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return html_.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def _row_text(frame, columns, decimals=1) -> str:
+    """How report.table renders one row: cells in German, joined by spaces."""
+    from haefen_analysis import report
+
+    return " ".join(report.german(frame[columns], decimals).iloc[0].astype(str))
+
+
+def test_official_statistics_section_in_the_land_report(reports):
+    from haefen_analysis import report
+    from haefen_analysis.analysis import regional
+
+    html = (reports["day"] / "land-01.html").read_text(encoding="utf-8")
+    text = _text(html)
+    section = text[text.index("Amtliche Statistik") : text.index("Herkunft")]
+    official = regional.figures("01")
+    land = official.by_land.loc["01"]
+    share = report.percent(land["member_population_share"])
+    assert f"Einwohner in einem Sicheren Hafen: {share} (Gemeinden der erklärten" in section
+    seekers = report.number(land["seekers_per_1000"], 1)
+    assert f"Schutzsuchende je 1.000 Einwohner am 31.12.2024: {seekers} im Land" in section
+    compare = official.member_vs_rest.loc[["01"]]
+    assert _row_text(compare, regional.COMPARE_COLUMNS) in section  # member Kreise vs the rest
+    kiel = official.places[official.places["member_id"] == "kiel"]
+    assert _row_text(kiel, regional.PLACES_COLUMNS, 2) in section  # places per 1,000 (Zensus)
+    assert "Schutzsuchende je 1.000 Einwohner am 31.12.2024, Schleswig-Holstein" in html  # map
+
+
+def test_official_statistics_section_in_the_overview(reports):
+    from haefen_analysis import analysis, report
+    from haefen_analysis.analysis import regional
+
+    text = _text((reports["day"] / "overview.html").read_text(encoding="utf-8"))
+    section = text[text.index("Amtliche Statistik") : text.index("Herkunft")]
+    official = regional.figures()
+    share = report.percent(official.by_land.loc["DE", "member_population_share"])
+    assert f"Einwohner Deutschlands in einem Sicheren Hafen: {share}" in section
+    assert _row_text(official.member_vs_rest.loc[["DE"]], regional.COMPARE_COLUMNS) in section
+    per_land = analysis.per_land.table(2020).join(official.by_land["seekers_per_1000"])
+    assert _row_text(per_land.loc[["10"]], regional.LAND_COLUMNS, 2) in section  # Saarland

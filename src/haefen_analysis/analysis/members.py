@@ -47,27 +47,34 @@ def members_over_time(members: pd.DataFrame) -> pd.DataFrame:
 
 def member_points(data_dir: str | Path | None = None) -> pd.DataFrame:
     """One row per member (every column of ``datasets.members``) with its location (lat, lon,
-    kreis_ags, geometry_level, match, geonameid, note), pledged places and admissions (arrived)
-    and ``size_value`` (the pledged places, for the marker size). Members that could not be
-    located have no lat/lon."""
+    kreis_ags, geometry_level, match, geonameid, ``location_note``: the flag of a Kreis point,
+    or why a member is not on the map), pledged places and admissions (arrived) and
+    ``size_value`` (the pledged places, for the marker size). Members that could not be located
+    have no lat/lon."""
     import warnings
 
     from haefen_analysis.datasets import geo
+    from haefen_analysis.ingest.member_keys import member_aliases, why_unkeyed
 
     mem = datasets.members(data_dir)
+    unkeyed = mem[mem["ars"].isna()]
+    reasons = why_unkeyed(unkeyed, data_dir) if len(unkeyed) else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", geo.UnresolvedMembersWarning)  # reported by callers
-        located = geo.locate_members_cached(mem, Path(data_dir) if data_dir else None)
+        located = geo.locate_members_cached(
+            mem,
+            Path(data_dir) if data_dir else None,
+            aliases=member_aliases(data_dir),
+            reasons=reasons,
+        )
     pledged = datasets.pledges(data_dir).groupby("member_id")["places"].sum(min_count=1)
     adm = datasets.admissions(data_dir)
     admitted = adm[adm["metric"] == "arrived"].groupby("member_id")["value"].sum(min_count=1)
+    columns = ["member_id", "lat", "lon", "kreis_ags", "geometry_level", "match", "geonameid"]
     out = mem.merge(
-        located[
-            ["member_id", "lat", "lon", "kreis_ags", "geometry_level", "match", "geonameid", "note"]
-        ],
+        located[[*columns, "note"]].rename(columns={"note": "location_note"}),
         on="member_id",
         how="left",
-        suffixes=("", "_geo"),
     )
     out["pledged"] = out["member_id"].map(pledged).astype("Int64")
     out["admitted"] = out["member_id"].map(admitted).astype("Int64")

@@ -18,8 +18,8 @@ from haefen_analysis.common.frames import require_columns
 from haefen_analysis.errors import KeyNotFoundError, QuotaDataError
 from haefen_analysis.ingest import codes
 
-#: Member kinds whose inhabitants "live in a member municipality" (Landkreise, regions and
-#: Länder are excluded: their population overlaps with the municipalities in them).
+#: Member kinds that are municipalities (kept for the 0.1 API through ``quota``; the
+#: population share now counts every member's Gemeinden once, ``regional``).
 MUNICIPAL_KINDS = ("kreisfreie_stadt", "stadt", "gemeinde", "samtgemeinde")
 #: Admission metrics counted as "admitted" by default.
 ADMITTED_METRICS = ("arrived",)
@@ -128,7 +128,7 @@ def per_land_table(
     year: int,
     rule: str = DEFAULT_RULE,
     population_date: object | None = None,
-    member_population: pd.Series | None = None,
+    member_population: pd.DataFrame | None = None,
     admission_metrics: tuple[str, ...] = ADMITTED_METRICS,
     statements: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -137,8 +137,9 @@ def per_land_table(
 
     ``year`` and ``rule`` choose the Königsteiner Schlüssel (``key_shares``);
     ``population_date`` the population Stichtag (default: the latest in ``population``).
-    ``member_population`` (population per member_id) is not in the data yet: without it
-    ``member_population_share`` is <NA> (and so where a declared municipal member lacks it).
+    ``member_population`` is ``regional.population_in_members`` (Zensus 2022 population of
+    each Land and the part covered by declared members, each Gemeinde once): without it
+    ``member_population_share`` is <NA>, and so where a declared member has no key.
     ``attrs``: ``key_attrs`` (the key used, see ``key_shares``) and ``population_date``.
     """
     require_columns(
@@ -166,14 +167,8 @@ def per_land_table(
 
     out["member_population_share"] = pd.array([pd.NA] * len(index), dtype="Float64")
     if member_population is not None:
-        municipal = declared[declared["kind"].isin(MUNICIPAL_KINDS)]
-        mp = municipal.assign(mp=municipal["member_id"].map(member_population))
-        grouped = mp.groupby("land")["mp"]
-        complete = grouped.apply(lambda s: s.notna().all()).reindex(laender, fill_value=True)
-        summed = per_land(grouped.sum(min_count=0).reindex(laender, fill_value=0))
-        share = summed / out["population"].astype(float)
-        known = pd.concat([complete, pd.Series([complete.all()], index=[codes.GERMANY])])
-        out["member_population_share"] = share.where(known).astype("Float64")
+        share = member_population["member_population_share"].reindex(index)
+        out["member_population_share"] = share.astype("Float64")
 
     offers = _offer_groups(
         pledges.assign(land=pledges["land"].where(pledges["land"].isin(laender))), ["land"]
@@ -184,6 +179,8 @@ def per_land_table(
     out["pledges_places_unknown"] = (
         offers["pledges_places_unknown"].reindex(index, fill_value=0).astype("Int64")
     )
+    per_1000 = out["pledged_places"].astype("Float64") / out["population"] * 1000
+    out["places_per_1000"] = per_1000.astype("Float64")
 
     adm = _admitted(admissions, admission_metrics)
     adm = adm[adm["scope"].isin(laender)]
@@ -219,8 +216,11 @@ def table(
 ) -> pd.DataFrame:
     """The per-Land table for ``year`` from the curated tables (loaded here): what the
     notebooks, the explorer and the deck show. See ``per_land_table`` for the columns."""
+    from haefen_analysis.analysis.regional import population_in_members
+
+    members = datasets.members(data_dir)
     return per_land_table(
-        datasets.members(data_dir),
+        members,
         datasets.pledges(data_dir),
         datasets.admissions(data_dir),
         datasets.population(data_dir),
@@ -229,6 +229,7 @@ def table(
         year=year,
         rule=rule,
         population_date=population_date,
+        member_population=population_in_members(members, datasets.gemeinden(data_dir)),
     )
 
 

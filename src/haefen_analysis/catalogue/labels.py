@@ -26,7 +26,8 @@ DERIVED: dict[str, str] = {
     "category": "Kategorie",  # analysis.per_land.cumulative_offer: the offers' group
     "members": "Sichere Häfen",
     "members_per_million": "Sichere Häfen je Mio. Einwohner",
-    "member_population_share": "Anteil der Bevölkerung in Sicheren-Hafen-Kommunen",
+    "member_population_share": "Anteil der Bevölkerung in einem Sicheren Hafen",
+    "places_per_1000": "Zugesagte Plätze je 1.000 Einwohner",
     "pledges": "Zusagen",
     "pledged_places": "Zugesagte Plätze",
     "pledges_places_unknown": "Zusagen ohne Platzzahl",
@@ -60,6 +61,21 @@ DERIVED: dict[str, str] = {
     "title": "Titel",
     "rows": "Zeilen",
     "sources": "Quellen",
+    "reason": "Grund",
+    # analysis.regional
+    "census_population": "Einwohner (Zensus 2022)",
+    "member_census_population": "davon in einem Sicheren Hafen (Zensus 2022)",
+    "members_without_key": "Mitglieder ohne amtlichen Schlüssel",
+    "key_level": "Ebene des Schlüssels",
+    "member_kreise": "Kreise mit Sicherem Hafen",
+    "member_seekers": "Schutzsuchende dort",
+    "member_population": "Einwohner dort",
+    "member_per_1000": "Schutzsuchende je 1.000 Einwohner (Kreise mit Sicherem Hafen)",
+    "rest_kreise": "übrige Kreise",
+    "rest_seekers": "Schutzsuchende in den übrigen Kreisen",
+    "rest_population": "Einwohner der übrigen Kreise",
+    "rest_per_1000": "Schutzsuchende je 1.000 Einwohner (übrige Kreise)",
+    "kreise_unknown": "Meldegebiete ohne Zahl",
     # analysis.members
     "kreis_class": "Sicherer Hafen",
     "series": "Reihe",
@@ -110,9 +126,18 @@ DEFINITIONS: dict[str, str] = {
     "abgelehnte und offene Beschlüsse).",
     "members_per_million": "Sichere Häfen je eine Million Einwohner des Landes zum Stichtag der "
     "Bevölkerungszahl.",
-    "member_population_share": "Summe der Einwohner der erklärten Sicheren Häfen der Arten "
-    "kreisfreie Stadt, Stadt, Gemeinde, Samtgemeinde geteilt durch die Einwohner des Landes. "
-    "Leer, wenn für eine dieser Kommunen keine Einwohnerzahl vorliegt.",
+    "member_population_share": "Einwohner der Gemeinden, die zu einem erklärten Sicheren Hafen "
+    "gehören (die Gemeinde selbst, ihr Gemeindeverband, ihr Kreis oder ihr Land; jede Gemeinde "
+    "einmal gezählt), geteilt durch die Einwohner des Landes, beides nach dem Zensus 2022 "
+    "(15.05.2022). Leer, solange ein erklärtes Mitglied des Landes keinen amtlichen Schlüssel "
+    "hat.",
+    "places_per_1000": "Zugesagte Plätze mit bekannter Zahl je 1.000 Einwohner (beim Land: "
+    "Einwohner zum Stichtag der Tabelle; beim Mitglied: Zensus 2022).",
+    "member_per_1000": "Schutzsuchende je 1.000 Einwohner in den Meldegebieten, in denen ein "
+    "Kreis einen Sicheren Hafen hat (der Kreis selbst oder eine Gemeinde darin; Länder als "
+    "Mitglied zählen nicht). Meldegebiet: der Kreis, oder die Kreise, deren Ausländerbehörde "
+    "gemeinsam meldet. Stichtag 31.12.2024.",
+    "rest_per_1000": "Schutzsuchende je 1.000 Einwohner in den übrigen Meldegebieten des Landes.",
     "pledged_places": "Summe der zugesagten Plätze mit bekannter Zahl; leer, wenn keine Zusage "
     "eine Zahl nennt. Zusagen ohne Zahl werden gesondert gezählt, nicht als null.",
     "pledges_places_unknown": "Zahl der Zusagen ohne bekannte Platzzahl.",

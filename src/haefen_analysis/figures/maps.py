@@ -198,11 +198,13 @@ def _fill_traces(
     decimals: int,
     bins: int | list[float] | None,
     colours: dict[str, str] | None = None,
+    notes: pd.Series | None = None,
 ) -> list[dict]:
     """One filled trace per class (legend entry), then one invisible marker per area that
-    carries the hover text. Numbers get sequential colours (light = low), anything else
-    (text, bool) Okabe-Ito colours – or ``colours`` per class, in the order of a categorical's
-    categories – and missing values grey."""
+    carries the hover text (with the area's entry of ``notes``, escaped). Numbers get
+    sequential colours (light = low), anything else (text, bool) Okabe-Ito colours – or
+    ``colours`` per class, in the order of a categorical's categories – and missing values
+    grey."""
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     if numeric:
         classes = _classes(values, bins, decimals)
@@ -242,13 +244,21 @@ def _fill_traces(
             "y": areas["py"].to_numpy(),
             "mode": "markers",
             "marker": {"size": 14, "opacity": 0},
-            "customdata": np.column_stack([areas["label"], text]),
+            "customdata": np.column_stack([areas["label"], text, _notes(areas, notes)]),
             "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{label}: %{{customdata[1]}}"
-            "<extra></extra>",
+            "%{customdata[2]}<extra></extra>",
             "showlegend": False,
         }
     )
     return traces
+
+
+def _notes(areas: pd.DataFrame, notes: pd.Series | None) -> list[str]:
+    """Hover lines of notes per area ("" where none), HTML-escaped."""
+    if notes is None:
+        return [""] * len(areas)
+    shown = areas["ags"].map(notes)
+    return ["" if pd.isna(n) or not n else f"<br>{html.escape(str(n))}" for n in shown]
 
 
 def _figure(traces: list[dict], layout: dict) -> go.Figure:
@@ -326,6 +336,9 @@ def _hover_lines(row: pd.Series, status_label: str, size_label: str) -> str:
             lines.append(f"{text}: {theme.format_number(row[column])}")
     if "pledged" not in row and "admitted" not in row:
         lines.append(f"{size_label}: {theme.format_number(row.get('size_value'))}")
+    note = row.get("location_note")
+    if isinstance(note, str) and note.startswith("Lage:"):  # the point is not the place itself
+        lines.append(html.escape(note))
     if "source" in row and pd.notna(row["source"]):
         lines.append(f"Quelle: {html.escape(short_source(row['source']))}")
     return "<br>".join(lines)
@@ -368,6 +381,45 @@ def _translucent(colour: str, alpha: float = 0.55) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
+def _point_traces(points: pd.DataFrame, size_label: str, area_keys: set[str]) -> list[dict]:
+    """Members as markers, one trace per status class (colour and symbol of the theme); a
+    class shown only as an area gets an invisible point so its legend entry appears."""
+    traces = []
+    keys = [
+        theme.status_key(s, b)
+        for s, b in zip(points["status"], points["buendnis_member"], strict=True)
+    ]
+    x, y = project(points["lat"], points["lon"])
+    sizes = _marker_sizes(points["size_value"])
+    for key, (colour, symbol) in theme.STATUS_STYLE.items():
+        name = labels.status_class(key)
+        mask = np.array([k == key for k in keys], dtype=bool)
+        if not mask.any() and key not in area_keys:
+            continue
+        rows = points[mask]
+        hover = [_hover_lines(row, name, size_label) for _, row in rows.iterrows()]
+        px, py = (x[mask], y[mask]) if mask.any() else (np.array([np.nan]), np.array([np.nan]))
+        traces.append(
+            {
+                "type": "scatter",
+                "x": px,
+                "y": py,
+                "mode": "markers",
+                "name": name,
+                "legendgroup": name,
+                "marker": {
+                    "color": colour,
+                    "symbol": symbol,
+                    "size": sizes[mask],
+                    "line": {"color": "white" if "open" not in symbol else colour, "width": 1},
+                },
+                "text": hover,
+                "hovertemplate": "%{text}<extra></extra>",
+            }
+        )
+    return traces
+
+
 def member_map(
     points: pd.DataFrame,
     *,
@@ -405,40 +457,7 @@ def member_map(
         area_keys |= keys
     if land is not None:
         traces.append(_outline(view, fill=None, line=theme.OUTLINE_COLOUR, width=1.0))
-    keys = [
-        theme.status_key(s, b)
-        for s, b in zip(points["status"], points["buendnis_member"], strict=True)
-    ]
-    x, y = project(points["lat"], points["lon"])
-    sizes = _marker_sizes(points["size_value"])
-    for key, (colour, symbol) in theme.STATUS_STYLE.items():
-        name = labels.status_class(key)
-        mask = np.array([k == key for k in keys], dtype=bool)
-        if not mask.any() and key not in area_keys:
-            continue
-        rows = points[mask]
-        hover = [_hover_lines(row, name, size_label) for _, row in rows.iterrows()]
-        # plotly leaves a trace without points out of the legend: a status shown only as an
-        # area gets one invisible point so its legend entry (colour and symbol) appears
-        px, py = (x[mask], y[mask]) if mask.any() else (np.array([np.nan]), np.array([np.nan]))
-        traces.append(
-            {
-                "type": "scatter",
-                "x": px,
-                "y": py,
-                "mode": "markers",
-                "name": name,
-                "legendgroup": name,
-                "marker": {
-                    "color": colour,
-                    "symbol": symbol,
-                    "size": sizes[mask],
-                    "line": {"color": "white" if "open" not in symbol else colour, "width": 1},
-                },
-                "text": hover,
-                "hovertemplate": "%{text}<extra></extra>",
-            }
-        )
+    traces += _point_traces(points, size_label, area_keys)
     layout = _layout(title, view, (theme.ATTRIBUTION_BKG, theme.ATTRIBUTION_GEONAMES))
     layout["annotations"].append(
         {
@@ -497,3 +516,43 @@ def kreis_membership(
         colours=colours,
         data_dir=data_dir,
     )
+
+
+def seekers_map(
+    kreise: pd.DataFrame,
+    layers: MapLayers,
+    *,
+    title: str | None = None,
+    data_dir: Path | None = None,
+) -> go.Figure:
+    """Protection seekers per 1,000 inhabitants per Kreis (``datasets.kreise``: the rate of
+    the reporting area, the note on hover) with the members of ``layers`` on top: towns as
+    markers, member Kreise and Länder outlined. ``layers.land`` zooms to one Land."""
+    areas = _areas("kreise", data_dir)
+    values = _check_index(kreise.set_index("ags")["seekers_per_1000"], areas, "seekers_map")
+    notes = _check_index(kreise.set_index("ags")["seekers_note"], areas, "seekers_map")
+    land = layers.land
+    shown = _land_filter(areas, land, data_dir)
+    borders = _land_filter(_areas("laender", data_dir), land, data_dir)
+    label = labels.title("seekers_per_1000", "kreise")
+    traces = _fill_traces(values.astype("Float64"), shown, label, 1, None, notes=notes)
+    traces.append(_outline(borders, fill=None, line=theme.TEXT_COLOUR, width=1.0))
+    for frame, level in ((layers.kreis_areas, "kreise"), (layers.land_areas, "laender")):
+        own = _areas(level, data_dir)
+        outlined = own[own["ags"].isin(set(frame["ags"].astype(str)))]
+        if len(outlined):
+            traces.append(_outline(outlined, fill=None, line=theme.TEXT_COLOUR, width=2.5))
+    traces += _point_traces(layers.points, "Zugesagte Plätze", set())
+    date = dates.german(kreise["seekers_date"].iloc[0]) if len(kreise) else ""
+    scope = codes.land_name(land or codes.GERMANY)
+    layout = _layout(
+        title or f"Schutzsuchende je 1.000 Einwohner am {date}, {scope}",
+        shown,
+        (theme.ATTRIBUTION_BKG, theme.ATTRIBUTION_GEONAMES),
+        legend=label,
+    )
+    layout["annotations"].append(
+        theme.attribution(theme.ATTRIBUTION_DESTATIS, prefix="Daten") | {"yshift": -22}
+    )
+    layout["legend"] |= {"x": 1.0, "xanchor": "left"}  # beside the map: it has 11 entries
+    return _figure(traces, layout)

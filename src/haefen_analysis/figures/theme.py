@@ -47,6 +47,8 @@ OUTLINE_COLOUR = "#8c8c8c"
 
 ATTRIBUTION_BKG = "© GeoBasis-DE / BKG (2020), dl-de/by-2-0"
 ATTRIBUTION_GEONAMES = "GeoNames, CC BY 4.0"
+#: The Kreis statistics (``data/kreise.csv``): providers, tables, licence, changed.
+ATTRIBUTION_DESTATIS = "Statistische Ämter 12411-01-01-4, Destatis 12531-0043 (dl-de/by-2-0)"
 
 #: Member map classes (statuses, and declared members of the Bündnis): colour and marker
 #: symbol, in legend order. Their words: ``catalogue.labels.status_class``.

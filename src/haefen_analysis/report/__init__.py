@@ -176,6 +176,12 @@ def number(value: object, decimals: int = 0) -> str:
     return theme.format_number(value, decimals, missing=UNKNOWN)
 
 
+def percent(share: object, decimals: int = 1) -> str:
+    """A share (0.435) as German percent text ("43,5 %"); "unbekannt" for a missing value."""
+    shown = number(share * 100 if share is not None and pd.notna(share) else pd.NA, decimals)
+    return shown if shown == UNKNOWN else f"{shown} %"
+
+
 def small_counts(values: pd.Series, groups: pd.Series, public: bool | None = None) -> pd.Series:
     """Counts as text; in public mode 1–2 persons of a protected group become "< 3"."""
     public = is_public() if public is None else public
