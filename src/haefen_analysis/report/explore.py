@@ -17,8 +17,9 @@ MEASURES = (
     "members",
     "buendnis_members",
     "pledged_places",
-    "admissions",
-    "admissions_ratio",
+    "admitted_sichere_haefen",
+    "admitted_landesaufnahme",
+    "admitted_bund_eu",
     "key_share_percent",
 )
 
