@@ -10,8 +10,14 @@ from functools import cache
 from pathlib import Path
 
 LOCALE = "de"
-#: Figure config of every figure: German locale, no plotly logo in the toolbar.
-CONFIG: dict[str, object] = {"locale": LOCALE, "displaylogo": False}
+#: Figure config of every figure: German locale, no plotly logo in the toolbar, and no
+#: "Share chart..." button (it uploads the chart; plotly.js 4 added it, the locale has no
+#: German for it).
+CONFIG: dict[str, object] = {
+    "locale": LOCALE,
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["sendChartToCloud"],
+}
 _VENDOR = Path(__file__).with_name("vendor") / "plotly-locale-de.js"
 
 
