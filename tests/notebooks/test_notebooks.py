@@ -91,6 +91,8 @@ ENGLISH = (
     "Admissions",
     "Pledges",
 )
+#: Column codes that must never be a header (the catalogue titles them).
+CODES = {"name", "member_id", "share_percent", "source", "places", "value", "group"}
 NRW_CITIES = (
     "Bielefeld, Blomberg, Bonn, Detmold, Dortmund, Gütersloh, Halle (Westf.), Hamm, Kevelaer, "
     "Krefeld, Köln, Minden, Münster, Siegen, Solingen, Unna"
@@ -207,6 +209,8 @@ def test_no_english_on_the_page(reports, name):
     text = re.sub(r"https?://\S+", " ", reports["text"][name])
     found = [w for w in ENGLISH if re.search(rf"\b{re.escape(w)}\b", text)]
     assert not found, found
+    headers = re.findall(r"<th>([^<]*)</th>", reports["html"][name])
+    assert not [h for h in headers if re.fullmatch(r"[a-z]+(_[a-z]+)*", h) and h in CODES]
 
 
 def test_plotly_speaks_german_offline(reports):
