@@ -43,11 +43,18 @@ def _pictures(prs) -> list:
 
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("decks")
-    return {
-        "SH": build_deck("SH", folder / "deck-SH.pptx"),
-        "DE": build_deck(None, folder / "deck-DE.pptx"),
-    }
+    """Both decks as a user makes them: SH at the default path, Germany with --out."""
+    tmp = tmp_path_factory.mktemp("decks")
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(config.REPORTS_DIR_ENV, str(tmp / "reports"))
+        done = runner.invoke(app, ["deck", "--land", "Schleswig-Holstein"])
+        assert done.exit_code == 0, done.output
+        target = tmp / "elsewhere" / "sitzung.pptx"
+        done = runner.invoke(app, ["deck", "--land", "DE", "--out", str(target)])
+        assert done.exit_code == 0, done.output
+    today = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d")
+    return {"SH": tmp / "reports" / today / "deck-SH.pptx", "DE": target}
 
 
 @pytest.fixture(scope="module")
@@ -129,19 +136,12 @@ def test_unknown_land_fails_before_writing(tmp_path: Path, monkeypatch) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_default_path_and_out(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv(config.REPORTS_DIR_ENV, str(tmp_path / "reports"))
-    runner = CliRunner()
-    done = runner.invoke(app, ["deck", "--land", "Schleswig-Holstein"])
-    assert done.exit_code == 0, done.output
-    today = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d")
-    folder = tmp_path / "reports" / today
+def test_cli_default_path_and_out(decks: dict[str, Path]) -> None:
+    folder = decks["SH"].parent  # reports/<today>/ under $HAEFEN_REPORTS_DIR
     assert [p.name for p in folder.iterdir()] == ["deck-SH.pptx"]  # no temp file left
-    assert len(Presentation(folder / "deck-SH.pptx").slides) == SLIDES
-    target = tmp_path / "elsewhere" / "sitzung.pptx"
-    done = runner.invoke(app, ["deck", "--land", "DE", "--out", str(target)])
-    assert done.exit_code == 0, done.output
-    assert "Deutschland" in _texts(Presentation(target).slides[0])
+    assert len(Presentation(decks["SH"]).slides) == SLIDES
+    assert [p.name for p in decks["DE"].parent.iterdir()] == ["sitzung.pptx"]
+    assert "Deutschland" in _texts(Presentation(decks["DE"]).slides[0])
 
 
 def test_cli_unknown_land(tmp_path: Path) -> None:

@@ -7,10 +7,12 @@ through ``german`` with its precision.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a frame or Timestamp is at hand: the report
+    import pandas as pd  # runner's workers import this module and must start light
 
 #: German time: report folders are named by its day, reports say when they were made in it.
 TIMEZONE = ZoneInfo("Europe/Berlin")
@@ -24,6 +26,8 @@ PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 
 def german(value: object, precision: object = "day") -> str:
     """German text of a date at its precision; "" when the date is unknown."""
+    import pandas as pd
+
     if value is None or pd.isna(value):
         return ""
     return pd.Timestamp(value).strftime(FORMATS.get(str(precision), FORMATS["year"]))
@@ -36,7 +40,8 @@ def german_iso(text: str) -> str:
         return ""
     if not ISO_PARTIAL.fullmatch(text):
         raise ValueError(f"kein Datum der Form JJJJ, JJJJ-MM oder JJJJ-MM-TT: {text!r}")
-    return german(pd.Timestamp(text), PRECISION_BY_LENGTH[len(text)])
+    day = date.fromisoformat(text + "-01-01"[len(text) - 4 :])  # "2025" → "2025-01-01"
+    return day.strftime(FORMATS[PRECISION_BY_LENGTH[len(text)]])
 
 
 def german_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -61,6 +66,8 @@ def german_time(moment: datetime, *, seconds: bool = False) -> str:
 
 def period_end(value: object, precision: object) -> pd.Timestamp:
     """Last day of the period a date names ("07/2019" → 31.07.2019, a day → itself)."""
+    import pandas as pd
+
     start = pd.Timestamp(value)
     if precision == "month":
         return start + pd.offsets.MonthEnd(0)
