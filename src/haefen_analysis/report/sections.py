@@ -345,6 +345,24 @@ def _admitted(profile: Profile) -> str:
     return report.escape(text)
 
 
+def _funding(funding: pd.DataFrame) -> str | None:
+    """The member's money for sea rescue and admission, one item per decision."""
+    if funding.empty:
+        return None
+    items = []
+    for _, row in funding.iterrows():
+        kind = value_label("kind", row["kind"], "funding")
+        amount = row["amount_eur"]
+        money = f"{report.number(amount)} €" if pd.notna(amount) else "Betrag unbekannt"
+        per = value_label("per", row["per"], "funding") if pd.notna(row["per"]) else ""
+        years = "–".join(
+            dict.fromkeys(str(int(y)) for y in (row["year_from"], row["year_to"]) if pd.notna(y))
+        )
+        what = ", ".join(p for p in (money + (f" {per}" if per else ""), years) if p)
+        items.append(f"{kind} ({what}) an {row['recipient']}")
+    return report.escape("; ".join(items))
+
+
 def answer_box(profile: Profile) -> None:
     """The short answer to a council inquiry, first on the profile: since when (decision,
     Bündnis), last known meeting, places offered, people admitted (credited or not, with the
@@ -356,8 +374,10 @@ def answer_box(profile: Profile) -> None:
         ("Treffen", _last_meeting(profile.meetings)),
         ("Angebotene Plätze", _offered(profile)),
         ("Aufgenommen", _admitted(profile)),
+        ("Geld für Seenotrettung und Aufnahme", _funding(profile.funding)),
         ("Regel des Landes", _land_rule(profile.land_rules, member["land"])),
     ]
+    rows = [(k, v) for k, v in rows if v is not None]
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
     report.cite(member["source"])
     _display(
