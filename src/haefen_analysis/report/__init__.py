@@ -249,7 +249,15 @@ def table_html(
     decimals: int | None = None,
     note: str | None = None,
 ) -> str:
-    """The escaped HTML table ``table`` displays (see there)."""
+    """An escaped HTML table in German; its sources become numbered references.
+
+    Column titles come from the catalogue: the titles of ``table`` (a catalogue table name)
+    where the column is one of its, else the titles of derived columns, else the catalogue's
+    title of that column name when it is the same in every table; ``labels`` override.
+    ``columns`` picks and orders the columns shown; the others still serve (e.g. a date's
+    ``_precision``). Values: see ``german``; text columns (e.g. counts already written by
+    ``report.counts``) are shown as they are. ``note`` is a line under the table.
+    """
     shown = list(columns) if columns is not None else list(frame.columns)
     text = german(frame, decimals, table)[shown]
     text = text.rename(columns=titles(shown, table, labels))
@@ -262,34 +270,12 @@ def table_html(
     return body
 
 
-def table(
-    frame: pd.DataFrame,
-    table: str | None = None,
-    labels: dict[str, str] | None = None,
-    *,
-    columns: list[str] | None = None,
-    index: bool = False,
-    decimals: int | None = None,
-    note: str | None = None,
-) -> None:
-    """Display an escaped HTML table in German; its sources become numbered references.
-
-    Column titles come from the catalogue: the titles of ``table`` (a catalogue table name)
-    where the column is one of its, else the titles of derived columns, else the catalogue's
-    title of that column name when it is the same in every table; ``labels`` override.
-    ``columns`` picks and orders the columns shown; the others still serve (e.g. a date's
-    ``_precision``). Values: see ``german``; text columns (e.g. counts already written by
-    ``report.counts``) are shown as they are. ``note`` is a line under the table.
-    """
+def table(frame: pd.DataFrame, table: str | None = None, **options: object) -> None:
+    """Display ``table_html(frame, table, **options)`` (labels, columns, index, decimals,
+    note)."""
     from IPython.display import HTML, display
 
-    display(
-        HTML(
-            table_html(
-                frame, table, labels, columns=columns, index=index, decimals=decimals, note=note
-            )
-        )
-    )
+    display(HTML(table_html(frame, table, **options)))  # type: ignore[arg-type]
 
 
 def number(value: object, decimals: int = 0) -> str:

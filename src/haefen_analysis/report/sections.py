@@ -63,7 +63,8 @@ def period(start: object, start_precision: object, end: object, end_precision: o
 
 
 def periods(frame: pd.DataFrame) -> list[str]:
-    """``period`` of every admissions row."""
+    """``period`` of every row (admissions, programmes: ``period_start``, ``period_end`` with
+    their precisions)."""
     return [
         period(s, sp, e, ep)
         for s, sp, e, ep in zip(
@@ -457,16 +458,7 @@ def land_programmes(summary: LandSummary, admissions: pd.DataFrame) -> None:
         )
         shown = progs.assign(
             arrived=arrived.to_numpy(),
-            period=[
-                period(s, sp, e, ep)
-                for s, sp, e, ep in zip(
-                    progs["period_start"],
-                    progs["period_start_precision"].astype(str),
-                    progs["period_end"],
-                    progs["period_end_precision"].astype(str),
-                    strict=True,
-                )
-            ],
+            period=periods(progs),
         )
         columns = ["name", "group", "target_persons", "period", "status", "arrived", "source"]
         report.table(
