@@ -28,13 +28,17 @@ from haefen_analysis.common.sources import short_source
 from haefen_analysis.datasets import geo
 from haefen_analysis.figures import theme
 from haefen_analysis.ingest import codes
+from haefen_analysis.report.counts import count_text
 
 if TYPE_CHECKING:
     from haefen_analysis.analysis.members import MapLayers
 
 CRS = "EPSG:3035"
-MAX_MARKER = 40.0
+MAX_MARKER = 30.0
 MIN_MARKER = 7.0
+#: Marker area grows with the value up to this many (places); larger values get the largest
+#: marker, so one big pledge does not cover a whole region (the Ruhr) – the map says so.
+SIZE_CAP = 100
 #: At most this many colour classes in a choropleth (more do not print distinguishably).
 MAX_CLASSES = 7
 
@@ -325,15 +329,28 @@ def _declared_text(row: pd.Series) -> str:
     return str(value)
 
 
+def _count_line(row: pd.Series, column: str, text: str) -> str | None:
+    """A hover line by the count rule: the known sum, how many have no number, or that none
+    is in the data."""
+    if column not in row:
+        return None
+    unknown = row.get(f"{column}_unknown", 0)
+    unknown = 0 if unknown is None or pd.isna(unknown) else int(unknown)
+    rows = row.get(f"{column}_rows")
+    rows = None if rows is None or pd.isna(rows) else int(rows)
+    return f"{text}: {count_text(row[column], unknown, rows, empty='keine in den Daten')}"
+
+
 def _hover_lines(row: pd.Series, status_label: str, size_label: str) -> str:
     """Hover text; values from data are HTML-escaped (plotly renders hover text as HTML)."""
     lines = [f"<b>{html.escape(str(row['name']))}</b>", status_label]
     declared = _declared_text(row)
     if declared:
         lines.append(f"Beschluss: {html.escape(declared)}")
-    for column, text in (("pledged", "Zusagen"), ("admitted", "Aufnahmen")):
-        if column in row:
-            lines.append(f"{text}: {theme.format_number(row[column])}")
+    for column, text in (("pledged", size_label), ("admitted", "Aufnahmen als Sicherer Hafen")):
+        line = _count_line(row, column, text)
+        if line:
+            lines.append(line)
     if "pledged" not in row and "admitted" not in row:
         lines.append(f"{size_label}: {theme.format_number(row.get('size_value'))}")
     note = row.get("location_note")
@@ -345,35 +362,39 @@ def _hover_lines(row: pd.Series, status_label: str, size_label: str) -> str:
 
 
 def _marker_sizes(size_value: pd.Series) -> np.ndarray:
-    """Marker area proportional to the value; NA and zero get the smallest marker."""
-    numbers = pd.to_numeric(size_value, errors="coerce").astype(float)
+    """Marker area proportional to the value up to ``SIZE_CAP``; NA and zero get the smallest
+    marker."""
+    numbers = pd.to_numeric(size_value, errors="coerce").astype(float).clip(upper=SIZE_CAP)
     top = numbers.max()
     if not np.isfinite(top) or top <= 0:
         return np.full(len(numbers), MIN_MARKER)
-    return np.maximum(MIN_MARKER, MAX_MARKER * np.sqrt(numbers.fillna(0.0) / top)).to_numpy()
+    return np.maximum(MIN_MARKER, MAX_MARKER * np.sqrt(numbers.fillna(0.0) / SIZE_CAP)).to_numpy()
 
 
 def _member_areas(
-    frame: pd.DataFrame | None, areas: pd.DataFrame, size_label: str
-) -> tuple[list[dict], set[str]]:
-    """Members that are Länder or Kreise, filled with their status colour; the legend entry
-    comes from the marker traces (returned status keys), so it shows the symbol too."""
+    frame: pd.DataFrame | None, areas: pd.DataFrame, size_label: str, what: str
+) -> list[dict]:
+    """Members that are Länder or Kreise, filled with their status colour; the first area of
+    each status has a legend entry of its own ("erklärt (Kreis)"), so a fill is never
+    unexplained."""
     if frame is None or frame.empty:
-        return [], set()
+        return []
     frame = frame.assign(ags=frame["ags"].astype(str))
     _check_index(frame.set_index("ags")["name"], areas, "member_map areas")
     by_ags = areas.set_index("ags")
-    traces, keys = [], set()
+    traces: list[dict] = []
     for _, row in frame.iterrows():
         key = theme.status_key(row["status"], row.get("buendnis_member"))
         name = labels.status_class(key)
         colour, _symbol = theme.STATUS_STYLE[key]
         area = by_ags.loc[row["ags"]]
         hover = _hover_lines(row, name, size_label)
-        fill = _translucent(colour)
-        traces.append(_area_trace(area["x"], area["y"], fill, hover, legendgroup=name))
-        keys.add(key)
-    return traces, keys
+        legend = f"{name} ({what})"
+        trace = _area_trace(area["x"], area["y"], _translucent(colour), hover, legendgroup=legend)
+        if legend not in {t["name"] for t in traces if "name" in t}:
+            trace |= {"name": legend, "showlegend": True}
+        traces.append(trace)
+    return traces
 
 
 def _translucent(colour: str, alpha: float = 0.55) -> str:
@@ -381,9 +402,8 @@ def _translucent(colour: str, alpha: float = 0.55) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def _point_traces(points: pd.DataFrame, size_label: str, area_keys: set[str]) -> list[dict]:
-    """Members as markers, one trace per status class (colour and symbol of the theme); a
-    class shown only as an area gets an invisible point so its legend entry appears."""
+def _point_traces(points: pd.DataFrame, size_label: str) -> list[dict]:
+    """Members as markers, one trace (legend entry) per status class present."""
     traces = []
     keys = [
         theme.status_key(s, b)
@@ -392,18 +412,17 @@ def _point_traces(points: pd.DataFrame, size_label: str, area_keys: set[str]) ->
     x, y = project(points["lat"], points["lon"])
     sizes = _marker_sizes(points["size_value"])
     for key, (colour, symbol) in theme.STATUS_STYLE.items():
-        name = labels.status_class(key)
         mask = np.array([k == key for k in keys], dtype=bool)
-        if not mask.any() and key not in area_keys:
+        if not mask.any():
             continue
+        name = labels.status_class(key)
         rows = points[mask]
         hover = [_hover_lines(row, name, size_label) for _, row in rows.iterrows()]
-        px, py = (x[mask], y[mask]) if mask.any() else (np.array([np.nan]), np.array([np.nan]))
         traces.append(
             {
                 "type": "scatter",
-                "x": px,
-                "y": py,
+                "x": x[mask],
+                "y": y[mask],
                 "mode": "markers",
                 "name": name,
                 "legendgroup": name,
@@ -420,6 +439,76 @@ def _point_traces(points: pd.DataFrame, size_label: str, area_keys: set[str]) ->
     return traces
 
 
+def _name_labels(points: pd.DataFrame, name: str, *, size: int = 11) -> dict:
+    """Names written next to the points (static images have no hover)."""
+    x, y = project(points["lat"], points["lon"])
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "mode": "text",
+        "text": [html.escape(str(n)) for n in points["name"]],
+        "textposition": "top right",
+        "textfont": {"size": size, "color": theme.TEXT_COLOUR},
+        "hoverinfo": "skip",
+        "name": name,
+        "showlegend": False,
+    }
+
+
+def _highlight(member: pd.Series, laender: pd.DataFrame, kreise: pd.DataFrame) -> list[dict]:
+    """The profile's own member: a ring with its name (a town) or a thick outline (a Kreis or
+    Land), with a legend entry."""
+    name = html.escape(str(member["name"]))
+    legend = f"{name} (dieses Profil)"
+    level = member.get("geometry_level")
+    if level in ("kreis", "land"):
+        ags = member["kreis_ags"] if level == "kreis" else member["land"]
+        area = (kreise if level == "kreis" else laender).set_index("ags").loc[str(ags)]
+        outline = {
+            "type": "scatter",
+            "x": area["x"],
+            "y": area["y"],
+            "mode": "lines",
+            "line": {"color": theme.TEXT_COLOUR, "width": 3},
+            "hoverinfo": "skip",
+            "name": legend,
+            "showlegend": True,
+        }
+        text = {
+            "type": "scatter",
+            "x": [area["px"]],
+            "y": [area["py"]],
+            "mode": "text",
+            "text": [f"<b>{name}</b>"],
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+        return [outline, text]
+    if pd.isna(member.get("lat")):
+        return []
+    x, y = project([member["lat"]], [member["lon"]])
+    ring = {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "mode": "markers+text",
+        "marker": {
+            "symbol": "circle-open",
+            "color": theme.TEXT_COLOUR,
+            "size": MAX_MARKER + 8,
+            "line": {"color": theme.TEXT_COLOUR, "width": 3},
+        },
+        "text": [f"<b>{name}</b>"],
+        "textposition": "top center",
+        "textfont": {"size": 14, "color": theme.TEXT_COLOUR},
+        "hoverinfo": "skip",
+        "name": legend,
+        "showlegend": True,
+    }
+    return [ring]
+
+
 def member_map(
     points: pd.DataFrame,
     *,
@@ -428,15 +517,20 @@ def member_map(
     land_areas: pd.DataFrame | None = None,
     kreis_areas: pd.DataFrame | None = None,
     land: str | None = None,
+    highlight: pd.Series | None = None,
+    name_buendnis: bool = False,
     data_dir: Path | None = None,
 ) -> go.Figure:
-    """Members as points (area ∝ ``size_value``) coloured and shaped by status; members that
-    are Länder or Kreise (``land_areas`` / ``kreis_areas``, keyed by ``ags``) as filled areas.
+    """Members as points (area ∝ ``size_value``, capped at ``SIZE_CAP``) coloured and shaped
+    by status; members that are Länder or Kreise (``land_areas`` / ``kreis_areas``, keyed by
+    ``ags``) as filled areas, each status with a legend entry.
 
     ``points`` needs name, lat, lon, status (declared/revoked/rejected/pending),
     buendnis_member (yes/no/unknown), size_value (may be NA); optional declared_on (a date
-    with declared_on_precision, or its text),
-    pledged, admitted, source (shown on hover). ``land`` zooms to one Land with its Kreise.
+    with declared_on_precision, or its text), pledged and admitted (with ``_unknown`` and
+    ``_rows``: the count rule), source (shown on hover). ``land`` zooms to one Land with its
+    Kreise; ``highlight`` (a ``member_points`` row) marks and names one member;
+    ``name_buendnis`` writes the names of the Bündnis members on the map (static images).
     """
     needed = ("name", "lat", "lon", "status", "buendnis_member", "size_value")
     require_columns(points, needed, "member_map: points")
@@ -450,18 +544,24 @@ def member_map(
     if land is not None:
         inner = _land_filter(kreise, land, data_dir)
         traces.append(_outline(inner, fill=None, line=theme.OUTLINE_COLOUR, width=0.5))
-    area_keys: set[str] = set()
-    for frame, areas in ((land_areas, laender), (kreis_areas, kreise)):
-        more, keys = _member_areas(frame, areas, size_label)
-        traces += more
-        area_keys |= keys
+    for frame, areas, what in ((land_areas, laender, "Land"), (kreis_areas, kreise, "Kreis")):
+        traces += _member_areas(frame, areas, size_label, what)
     if land is not None:
         traces.append(_outline(view, fill=None, line=theme.OUTLINE_COLOUR, width=1.0))
-    traces += _point_traces(points, size_label, area_keys)
+    traces += _point_traces(points, size_label)
+    if name_buendnis:
+        buendnis = points[
+            (points["buendnis_member"].astype(str) == "yes")
+            & (points["status"].astype(str) == "declared")
+        ]
+        size = 11 if land is not None else 8
+        traces.append(_name_labels(buendnis, "Namen der Bündnis-Mitglieder", size=size))
+    if highlight is not None:
+        traces += _highlight(highlight, laender, kreise)
     layout = _layout(title, view, (theme.ATTRIBUTION_BKG, theme.ATTRIBUTION_GEONAMES))
     layout["annotations"].append(
         {
-            "text": f"Symbolfläche ∝ {size_label}",
+            "text": f"Symbolfläche ∝ {size_label} (ab {SIZE_CAP} gleich groß)",
             "showarrow": False,
             "xref": "paper",
             "yref": "paper",
@@ -469,7 +569,7 @@ def member_map(
             "y": 0.0,
             "xanchor": "left",
             "yanchor": "top",
-            "yshift": -8,
+            "yshift": -24,
             "font": {"size": 10, "color": "#555555"},
         }
     )
@@ -477,17 +577,29 @@ def member_map(
 
 
 def scope_map(
-    layers: MapLayers, *, title: str | None = None, data_dir: Path | None = None
+    layers: MapLayers,
+    *,
+    title: str | None = None,
+    highlight: str | None = None,
+    name_buendnis: bool = False,
+    data_dir: Path | None = None,
 ) -> go.Figure:
     """The member map of a scope (``analysis.map_layers``: Germany or one Land), titled
-    "Sichere Häfen in <scope>" unless ``title`` says otherwise."""
+    "Sichere Häfen in <scope>" unless ``title`` says otherwise; ``highlight`` (a member_id)
+    marks and names that member, ``name_buendnis`` names the Bündnis members."""
     name = codes.land_name(layers.land or codes.GERMANY)
+    member = None
+    if highlight is not None:
+        found = layers.members[layers.members["member_id"] == highlight]
+        member = found.iloc[0] if len(found) else None
     return member_map(
         layers.points,
         kreis_areas=layers.kreis_areas,
         land_areas=layers.land_areas,
         land=layers.land,
         title=title or f"Sichere Häfen in {name}",
+        highlight=member,
+        name_buendnis=name_buendnis,
         data_dir=data_dir,
     )
 
@@ -542,7 +654,7 @@ def seekers_map(
         outlined = own[own["ags"].isin(set(frame["ags"].astype(str)))]
         if len(outlined):
             traces.append(_outline(outlined, fill=None, line=theme.TEXT_COLOUR, width=2.5))
-    traces += _point_traces(layers.points, "Zugesagte Plätze", set())
+    traces += _point_traces(layers.points, labels.title("pledged_places"))
     date = dates.german(kreise["seekers_date"].iloc[0]) if len(kreise) else ""
     scope = codes.land_name(land or codes.GERMANY)
     layout = _layout(
