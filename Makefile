@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: venv browser test reports lab bench lint format geodata docs clean
+.PHONY: venv browser test reports lab bench lint format geodata official docs clean
 
 venv: $(STAMP)
 
@@ -51,6 +51,14 @@ format: $(STAMP)
 geodata: $(STAMP)
 	$(PIP) install -e '.[geodata]'
 	$(BIN)/python scripts/build_geodata.py
+
+# The official tables (data/gemeinden.csv, data/kreise.csv) from the downloads in OFFICIAL,
+# then every member's key (data/member_keys.csv) and the table reference.
+OFFICIAL ?= ../shared/official
+official: $(STAMP)
+	$(BIN)/python scripts/build_official.py --source $(OFFICIAL)
+	$(BIN)/haefen data keys
+	$(BIN)/haefen data docs
 
 docs: $(STAMP)
 	$(BIN)/haefen data docs

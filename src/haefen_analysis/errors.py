@@ -107,6 +107,12 @@ class GenesisFormatError(GenesisError):
         super().__init__(f"{where}: {reason}")
 
 
+class OfficialTableError(GenesisFormatError):
+    """An official download that reads but cannot build the curated tables: a code that is not
+    in the geodata, a Kreis without its population, totals that do not add up, a status
+    category whose place in the hierarchy is unknown. Names file, line and value."""
+
+
 # --- datasets ----------------------------------------------------------------------------------
 
 

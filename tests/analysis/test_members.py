@@ -40,17 +40,20 @@ def test_members_over_time_counts_by_series_code():
 
 POINTS = pd.DataFrame(
     {
-        "member_id": ["kiel", "sylt", "kreis-ploen", "kreis-x", "hamburg", "koeln", "kreis-y"],
-        "name": ["Kiel", "Sylt", "Kreis Plön", "Kreis X", "Hamburg", "Köln", "Kreis Y"],
-        "land": ["01", "01", "01", "01", "02", "05", "01"],
-        "status": ["declared"] * 5 + ["declared", "rejected"],
-        "buendnis_member": ["yes", "no", "no", "no", "yes", "yes", "no"],
-        "geometry_level": ["point", "point", "kreis", "kreis", "land", "point", "kreis"],
-        "kreis_ags": ["01002", pd.NA, "01057", pd.NA, "02000", "05315", "01058"],
-        "lat": [54.3, pd.NA, 54.2, pd.NA, 53.5, 50.9, 54.3],
-        "lon": [10.1, pd.NA, 10.4, pd.NA, 10.0, 6.9, 9.7],
-        "size_value": pd.array([40, pd.NA, pd.NA, pd.NA, pd.NA, 10, pd.NA], dtype="Int64"),
-        "source": list("abcdefg"),
+        "member_id": ["kiel", "sylt", "kreis-ploen", "kreis-x", "hamburg", "koeln", "kreis-y"]
+        + ["husum"],
+        "name": ["Kiel", "Sylt", "Kreis Plön", "Kreis X", "Hamburg", "Köln", "Kreis Y", "Husum"],
+        "kind": ["kreisfreie_stadt", "gemeinde", "landkreis", "landkreis", "land"]
+        + ["kreisfreie_stadt", "landkreis", "stadt"],
+        "land": ["01", "01", "01", "01", "02", "05", "01", "01"],
+        "status": ["declared"] * 5 + ["declared", "rejected", "declared"],
+        "buendnis_member": ["yes", "no", "no", "no", "yes", "yes", "no", "no"],
+        "geometry_level": ["point", "point", "kreis", "kreis", "land", "point", "kreis", "point"],
+        "kreis_ags": ["01002", pd.NA, "01057", pd.NA, "02000", "05315", "01058", "01054"],
+        "lat": [54.3, pd.NA, 54.2, pd.NA, 53.5, 50.9, 54.3, 54.5],
+        "lon": [10.1, pd.NA, 10.4, pd.NA, 10.0, 6.9, 9.7, 9.1],
+        "size_value": pd.array([40, pd.NA, pd.NA, pd.NA, pd.NA, 10, pd.NA, pd.NA], dtype="Int64"),
+        "source": list("abcdefgh"),
     }
 )
 
@@ -58,7 +61,7 @@ POINTS = pd.DataFrame(
 def test_map_layers_split_points_areas_and_what_cannot_be_shown():
     sh = m.map_layers("Schleswig-Holstein", points=POINTS)
     assert sh.land == "01"
-    assert sh.points["member_id"].tolist() == ["kiel"]
+    assert sh.points["member_id"].tolist() == ["kiel", "husum"]
     assert sh.kreis_areas["ags"].tolist() == ["01057", "01058"]
     assert sh.land_areas.empty
     assert sh.unplaced["member_id"].tolist() == ["sylt", "kreis-x"]  # no location: not drawn
@@ -78,13 +81,16 @@ def test_map_layers_on_the_curated_data_account_for_every_member():
         == len(layers.members)
         == (datasets.members()["land"] == "01").sum()
     )
-    assert "Sylt" in set(layers.unplaced["name"])  # not in GeoNames: reported, never guessed
+    assert layers.unplaced.empty  # every member placed through its key
+    sylt = layers.points.set_index("member_id").loc["sylt"]
+    assert sylt["kreis_ags"] == "01054" and sylt["location_note"].startswith("Lage: GeoNames-Ort")
 
 
 def test_members_per_kreis_classes():
     classes = m.members_per_kreis(POINTS, "SH")
     assert classes.name == "kreis_class" and len(classes) == 15  # the 15 Kreise of SH
-    assert classes["01002"] == 1  # Kiel, a town, is a member
+    assert classes["01002"] == 2  # Kiel is a kreisfreie Stadt: its own Kreis ("Kreis selbst")
+    assert classes["01054"] == 1  # Husum, a town in Kreis Nordfriesland
     assert classes["01057"] == 2  # Kreis Plön itself
     assert classes["01058"] == 0  # Kreis Y was rejected: only declared members count
     assert set(classes.unique()) <= {0, 1, 2}

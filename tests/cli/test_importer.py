@@ -41,6 +41,15 @@ def test_cli_summary_and_export(runner: CliRunner, tmp_path: Path) -> None:
     assert "Zwischenspeicher" in again.output
 
 
+def test_cli_summary_shows_the_levels_of_a_mixed_file(runner: CliRunner) -> None:
+    zensus = FIXTURES.parent / "official" / "zensus_1000A-0000_gemeinden.csv"
+    result = runner.invoke(app, ["import", "genesis", str(zensus), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "Merkmale: GEOGM4 (Gemeinden (Gebietsstand 15.05.2022))" in result.output
+    assert "Ebenen GEOGM4: deutschland 1, gemeinde 15 (Summen und Details getrennt" in result.output
+    assert "Summenzeilen (Insgesamt): 1" in result.output
+
+
 def test_cli_error_is_one_line_with_exit_code_1(runner: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "kaputt.csv"
     bad.write_text("Name;Wert\nKiel;1\n", encoding="utf-8")

@@ -48,3 +48,20 @@ def test_temporary_names_carry_the_pid_and_only_dead_ones_are_removed(tmp_path):
     assert sorted(files.remove_stale(tmp_path)) == sorted([stale_file, stale_dir])
     assert {p.name for p in tmp_path.iterdir()} == {".gitignore", live_file.name}
     assert files.private_folder(tmp_path, "run").name.startswith(f".run-~{os.getpid()}~")
+
+
+def test_several_files_all_or_nothing(tmp_path, monkeypatch):
+    first, second = tmp_path / "gemeinden.csv", tmp_path / "kreise.csv"
+    files.atomic_write_all({first: "alt 1", second: "alt 2"})
+    real_stage = files._stage
+
+    def stage_then_fail(path, data):
+        if path == second:
+            raise OSError("Datenträger voll")
+        return real_stage(path, data)
+
+    monkeypatch.setattr(files, "_stage", stage_then_fail)
+    with pytest.raises(OSError, match="voll"):
+        files.atomic_write_all({first: "neu 1", second: "neu 2"})
+    assert (first.read_text(), second.read_text()) == ("alt 1", "alt 2")
+    assert sorted(tmp_path.iterdir()) == [first, second]  # no temporary file left

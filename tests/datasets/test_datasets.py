@@ -104,6 +104,7 @@ def test_data_dir_override(data_copy):
     m = data_copy / "members.csv"
     lines = m.read_text(encoding="utf-8").splitlines()
     m.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    (data_copy / "member_keys.csv").unlink()  # keys of the removed members would be stale
     assert len(datasets.members()) == 2  # via $HAEFEN_DATA_DIR
     assert len(datasets.members(config.PROJECT_DIR / "data")) > 100
 

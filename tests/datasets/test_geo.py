@@ -89,54 +89,61 @@ def test_provenance_matches_committed_files():
 
 MEMBERS = pd.DataFrame(
     [
-        (1, "Lübeck", "kreisfreie_stadt", "01"),
-        (2, "Halle (Westf.)", "stadt", "05"),
-        (3, "Halle (Saale)", "kreisfreie_stadt", "15"),
-        (4, "Blomberg", "stadt", "05"),
-        (5, "Blomberg", "stadt", None),  # two Blombergs, no Land: must be reported
-        (6, "München", "kreisfreie_stadt", "09"),
-        (7, "Landkreis Göttingen", "landkreis", "03"),
-        (8, "Region Hannover", "region", "03"),
-        (9, "Hamburg", "land", "02"),
-        (10, "Isenbüttel", "samtgemeinde", "03"),
-        (11, "Rottenburg am Neckar", "stadt", "08"),
-        (12, "Nirgendwohausen", "gemeinde", "07"),
-        (13, "Landkreis Rostock", "landkreis", "13"),
+        (1, "Lübeck", "kreisfreie_stadt", "01", "010030000000", "gemeinde"),
+        (2, "Halle (Westf.)", "stadt", "05", "057540012012", "gemeinde"),
+        (3, "Sylt", "gemeinde", "01", "010540168168", "gemeinde"),
+        (4, "Blomberg", "stadt", "05", "057660016016", "gemeinde"),
+        (5, "Blomberg", "stadt", "03", None, None),  # no key: reported with the reason
+        (6, "München", "kreisfreie_stadt", "09", "091620000000", "gemeinde"),
+        (7, "Landkreis Göttingen", "landkreis", "03", "031590000000", "kreis"),
+        (8, "Region Hannover", "region", "03", "032410000000", "kreis"),
+        (9, "Hamburg", "land", "02", "020000000000", "land"),
+        (10, "Isenbüttel", "samtgemeinde", "03", "031515404000", "gemeindeverband"),
+        (11, "Rottenburg am Neckar", "stadt", "08", "084165003036", "gemeinde"),
+        (12, "Weyhe", "gemeinde", "03", "032510047047", "gemeinde"),
+        (13, "Landkreis Rostock", "landkreis", "13", "130720000000", "kreis"),
     ],
-    columns=["member_id", "name", "kind", "land"],
-)
+    columns=["member_id", "name", "kind", "land", "ars", "key_level"],
+).assign(key_name=lambda frame: frame["name"].where(frame["ars"].notna()))
+ALIASES = {3: ("Westerland",)}
+REASONS = {5: "keine Gemeinde 'Blomberg' in Niedersachsen"}
 
 
 @pytest.fixture(scope="module")
 def located():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = geo.locate_members(MEMBERS)
+        result = geo.locate_members(MEMBERS, aliases=ALIASES, reasons=REASONS)
     return result, caught
 
 
-def test_locate_members_one_row_per_member_with_kreis_ags(located):
+def test_locate_members_through_their_key(located):
     result, _ = located
     assert list(result["member_id"]) == list(MEMBERS["member_id"])
     by_id = result.set_index("member_id")
-    expected = {
-        1: "01003",  # Lübeck
-        2: "05754",  # Halle (Westf.), Kreis Gütersloh
-        3: "15002",  # Halle (Saale)
-        4: "05766",  # Blomberg, Kreis Lippe
-        6: "09162",  # München
-        7: "03159",  # Landkreis Göttingen
-        8: "03241",  # Region Hannover
-        9: "02000",  # Hamburg
-        10: "03151",  # Isenbüttel, Landkreis Gifhorn
-        11: "08416",  # Rottenburg am Neckar, Landkreis Tübingen
-        13: "13072",  # Landkreis Rostock, not the city 13003
-    }
+    expected = {1: "01003", 2: "05754", 3: "01054", 4: "05766", 6: "09162", 7: "03159"}
+    expected |= {8: "03241", 9: "02000", 10: "03151", 11: "08416", 12: "03251", 13: "13072"}
     for member_id, ags in expected.items():
         assert by_id.loc[member_id, "kreis_ags"] == ags, by_id.loc[member_id, "name"]
-    assert by_id.loc[6, "match"] == "alias"  # GeoNames calls it "Munich"
-    assert by_id.loc[10, "match"] == "seat"
     assert by_id.loc[1, "match"] == "exact"
+    # GeoNames calls it "Munich"; "München" is one of its alternate names
+    assert (by_id.loc[6, "match"], by_id.loc[6, "matched_name"]) == ("exact", "Munich")
+    assert by_id.loc[10, "match"] == "seat"
+
+
+def test_sylt_is_placed_at_westerland_not_kampen(located):
+    sylt = located[0].set_index("member_id").loc[3]
+    assert (sylt["matched_name"], sylt["match"]) == ("Westerland", "alias")
+    assert sylt["note"] == "Lage: GeoNames-Ort Westerland im Kreis 01054"
+    assert 54.85 < sylt["lat"] < 54.95 and 8.25 < sylt["lon"] < 8.35  # not Kampen (54.96, 8.34)
+
+
+def test_a_gemeinde_without_a_geonames_place_is_at_its_kreis_point_flagged(located):
+    weyhe = located[0].set_index("member_id").loc[12]
+    assert (weyhe["match"], weyhe["geometry_level"]) == ("kreis", "point")
+    assert weyhe["note"].startswith("Lage: Kreismittelpunkt (Landkreis Diepholz)")
+    kreise = geo.kreise().set_index("ags")
+    assert kreise.loc["03251", "geometry"].contains(shapely.Point(weyhe["lon"], weyhe["lat"]))
 
 
 def test_locate_members_areas_for_kreise_and_laender(located):
@@ -151,20 +158,31 @@ def test_locate_members_areas_for_kreise_and_laender(located):
     assert kreise.loc["03159", "geometry"].contains(point)
 
 
-def test_locate_members_reports_instead_of_guessing(located):
+def test_locate_members_reports_unkeyed_members_with_the_reason(located):
     result, caught = located
     lost = geo.unresolved(result)
-    assert sorted(lost["member_id"]) == [5, 12]
-    assert result.set_index("member_id").loc[[5, 12], ["lat", "kreis_ags"]].isna().all().all()
-    assert "mehrdeutig" in lost.set_index("member_id").loc[5, "note"]
+    assert list(lost["member_id"]) == [5]
+    assert lost.loc[0, "note"] == (
+        "kein amtlicher Schlüssel: keine Gemeinde 'Blomberg' in Niedersachsen"
+    )
+    assert result.set_index("member_id").loc[[5], ["lat", "kreis_ags"]].isna().all().all()
     messages = [str(w.message) for w in caught if w.category is geo.UnresolvedMembersWarning]
-    assert len(messages) == 1 and "Nirgendwohausen" in messages[0]
+    assert messages == ["1 Mitglied(er) nicht verortet: Blomberg"]
 
 
 def test_locate_members_names_row_and_column_of_bad_input():
-    bad = MEMBERS.head(2).assign(kind=["kreisfreie_stadt", "Dorfgemeinschaft"])
-    with pytest.raises(ValueError, match=r"Zeile 1 .*'kind'.*Dorfgemeinschaft"):
+    bad = MEMBERS.head(2).assign(key_level=["gemeinde", "Dorfgemeinschaft"])
+    with pytest.raises(ValueError, match=r"Zeile 1 .*'key_level'.*Dorfgemeinschaft"):
         geo.locate_members(bad)
+
+
+def test_every_member_of_the_registry_is_placed():
+    from haefen_analysis.analysis import member_points
+
+    points = member_points()
+    assert points["lat"].notna().all(), points.loc[points["lat"].isna(), "name"].tolist()
+    flagged = points[points["match"] == "kreis"]
+    assert flagged["location_note"].str.startswith("Lage: Kreismittelpunkt").all()
 
 
 def test_locate_members_cached_matches_and_follows_changes(data_copy):
@@ -181,7 +199,8 @@ def test_locate_members_cached_matches_and_follows_changes(data_copy):
     )
     cached = list(config.cache_dir().glob("member_locations-*.parquet"))
     assert len(cached) == 1
-    renamed = members.assign(name=members["name"].where(members["member_id"] != "kiel", "Lübeck"))
-    moved = geo.locate_members_cached(renamed).set_index("member_id")
+    luebeck = members.set_index("member_id").loc["luebeck", "ars"]
+    rekeyed = members.assign(ars=members["ars"].where(members["member_id"] != "kiel", luebeck))
+    moved = geo.locate_members_cached(rekeyed).set_index("member_id")
     assert len(list(config.cache_dir().glob("member_locations-*.parquet"))) == 2
-    assert moved.loc["kiel", "kreis_ags"] == "01003"  # now located where Lübeck is
+    assert moved.loc["kiel", "kreis_ags"] == "01003"  # now located where Lübeck's key says

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from haefen_analysis import analysis, datasets
@@ -32,11 +31,11 @@ def test_per_land_bars_hold_the_table(per_land):
 
 
 def test_per_land_bars_show_unknown_as_unknown(per_land):
-    table = per_land.assign(admissions=per_land["admissions"].where(per_land.index != "02"))
-    fig = charts.per_land_bars(table, "admissions")
+    fig = charts.per_land_bars(per_land, "admitted_sichere_haefen")
     (bars,) = fig.data
-    hamburg = list(bars.y).index("Hamburg")
-    assert bars.text[hamburg] == "keine Angabe" and bars.x[hamburg] == 0
+    hamburg = list(bars.y).index("Hamburg")  # no Sichere-Häfen admission known for Hamburg
+    assert bars.text[hamburg] == "unbekannt" and bars.x[hamburg] == 0
+    assert bars.text[list(bars.y).index("Schleswig-Holstein")] == "18"
 
 
 def test_members_over_time_one_trace_per_series():
@@ -49,11 +48,12 @@ def test_members_over_time_one_trace_per_series():
         assert list(trace.y) == part["count"].tolist()
 
 
-def test_pledges_vs_admissions_hold_the_offer_table():
-    offer = analysis.cumulative_offer(datasets.pledges(), datasets.admissions())
-    fig = charts.pledges_vs_admissions(offer)
+def test_pledges_vs_admissions_keep_programme_kinds_apart(per_land):
+    fig = charts.pledges_vs_admissions(per_land)
     names = [t.name for t in fig.data]
-    assert names == [labels.title("pledged_places"), labels.title("admitted_by_pledging_members")]
-    rows = offer[(offer["category"] == "all") & (offer["land"] != "DE")]
-    pledged = pd.to_numeric(rows["pledged_places"], errors="coerce").astype(float).to_numpy()
-    np.testing.assert_array_equal(np.asarray(fig.data[0].y, dtype=float), pledged)
+    assert names == [labels.title(c) for c, _ in charts.OFFER_BARS]  # one bar per kind
+    sh = list(fig.data[0].x).index("Schleswig-Holstein")
+    shown = [trace.y[sh] for trace in fig.data]
+    assert shown[:3] == [88, 18, 511]  # pledged, Sichere Häfen, Land programme: not summed
+    assert np.isnan(shown[3])  # federal arrivals in SH unknown: no bar, not 0
+    assert "Saarland" not in fig.data[0].x  # nothing known: left out

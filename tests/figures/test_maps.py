@@ -45,10 +45,10 @@ def test_laender_choropleth_areas_labels_attribution():
     names = {row[0] for row in hover.customdata}
     assert {"Nordrhein-Westfalen", "Thüringen", "Baden-Württemberg"} <= names
     texts = {row[0]: row[1] for row in hover.customdata}
-    assert texts["Nordrhein-Westfalen"] == "keine Angabe"
+    assert texts["Nordrhein-Westfalen"] == "unbekannt"
     assert texts["Bayern"] == "8.004,0"  # 8 × 1000.5 in German format
     legend = [t.name for t in fig.data if t.showlegend]
-    assert "keine Angabe" in legend
+    assert "unbekannt" in legend
     assert any(re.fullmatch(r"[\d.]+,\d – [\d.]+,\d", n) for n in legend)
     assert fig.layout.legend.title.text == "Mitglieder"
     assert fig.layout.title.text == "Mitglieder je Land"
@@ -66,7 +66,7 @@ def test_kreise_choropleth_400_areas_and_land_zoom():
     nrw = maps.kreise_choropleth(member, "NRW", "Status", land="Nordrhein-Westfalen")
     assert len(_hover_trace(nrw).x) == 53  # NRW has 22 kreisfreie Städte and 31 Kreise
     legend = {t.name for t in nrw.data if t.showlegend}
-    assert legend == {"Mitglied", "kein Mitglied", "keine Angabe"}
+    assert legend == {"Mitglied", "kein Mitglied", "unbekannt"}
     assert BKG in _annotations(nrw)
 
 
@@ -85,6 +85,8 @@ POINTS = pd.DataFrame(
         "declared_on": ["27.09.2018", "2018", "", None],
         "size_value": [40, np.nan, 10, np.nan],
         "pledged": [40, np.nan, 10, np.nan],
+        "pledged_unknown": [1, 0, 0, 0],
+        "pledged_rows": [2, 0, 1, 0],
         "admitted": [7, 8, np.nan, np.nan],
         "source": ["https://example.org/a", "b", "c", "d"],
     }
@@ -111,13 +113,41 @@ def test_member_map_points_areas_hover_and_attribution():
     filled = [t for t in fig.data if t.hoveron == "fills"]
     assert len(filled) == 2  # Hamburg and Region Hannover as areas
     assert "<b>Hamburg</b>" in filled[0].text or "<b>Hamburg</b>" in filled[1].text
+    # every fill has a legend entry: status and what the area is
+    assert {t.name for t in filled} == {"Bündnis-Mitglied (Land)", "erklärt (Kreis)"}
+    assert all(t.showlegend for t in filled)
     hover = " ".join(text for t in markers for text in t.text)
     assert "Beschluss: 27.09.2018" in hover
-    assert "Zusagen: 40" in hover and "Aufnahmen: 7" in hover
+    # the count rule: a known sum with the pledges without number, none, unknown
+    assert "Zugesagte Plätze: 40 (1 unbekannt)" in hover
+    assert "Zugesagte Plätze: keine in den Daten" in hover
+    assert "Aufnahmen als Sicherer Hafen: 7" in hover
+    assert "Aufnahmen als Sicherer Hafen: unbekannt" in hover
     assert "Quelle: https://example.org/a" in hover
-    assert "Aufnahmen: keine Angabe" in hover
     notes = _annotations(fig)
     assert BKG in notes and GEONAMES in notes
+
+
+def test_legend_sits_outside_the_map():
+    fig = maps.member_map(POINTS)
+    assert fig.layout.legend.x >= 1.0 and fig.layout.legend.xanchor == "left"
+
+
+def test_marker_sizes_are_capped():
+    sizes = maps._marker_sizes(pd.Series([10, 100, 1250, np.nan]))
+    assert sizes[1] == sizes[2] == maps.MAX_MARKER  # 1,250 draws no larger than 100
+    assert maps.MIN_MARKER <= sizes[0] < sizes[1] and sizes[3] == maps.MIN_MARKER
+    note = _annotations(maps.member_map(POINTS))
+    assert f"ab {maps.SIZE_CAP} gleich groß" in note  # the map says so
+
+
+def test_profile_member_marked_and_buendnis_named():
+    row = POINTS.iloc[0].copy()
+    fig = maps.member_map(POINTS, highlight=row, name_buendnis=True)
+    marked = [t for t in fig.data if t.name == "Lübeck (dieses Profil)"]
+    assert len(marked) == 1 and "<b>Lübeck</b>" in marked[0].text[0] and marked[0].showlegend
+    (named,) = [t for t in fig.data if t.mode == "text" and t.name != marked[0].name]
+    assert list(named.text) == ["Lübeck"]  # the one declared Bündnis member of POINTS
 
 
 def test_member_map_zoomed_to_one_land_draws_its_kreise():
@@ -164,6 +194,30 @@ def _laender_figure():
 
 def _fill_colours(fig) -> list[str]:
     return [t.fillcolor for t in fig.data if t.fill == "toself"]
+
+
+@pytest.mark.slow
+def test_seekers_map_rates_per_kreis_with_the_members_on_top():  # builds, exports nothing
+    from haefen_analysis import datasets
+    from haefen_analysis.analysis import map_layers
+
+    kreise = datasets.kreise()
+    fig = maps.seekers_map(kreise, map_layers())
+    hover = _hover_trace(fig)
+    assert len(hover.x) == 400
+    rows = {row[0]: row for row in hover.customdata}
+    land_kassel = rows["Kassel (Landkreis)"]
+    assert land_kassel[1] == "56,0"  # the joint area with the city, not 0
+    assert land_kassel[2].startswith("<br>nicht einzeln ausgewiesen: Die „Abteilung")
+    assert list(rows["Flensburg (Kreisfreie Stadt)"][1:]) == ["55,3", ""]
+    assert fig.layout.title.text == "Schutzsuchende je 1.000 Einwohner am 31.12.2024, Deutschland"
+    assert "12531-0043" in _annotations(fig) and BKG in _annotations(fig)
+    points = [t for t in fig.data if t.mode == "markers" and t.name]
+    assert {t.name for t in points} >= {"Bündnis-Mitglied", "erklärt"}
+    assert any("<b>Sylt</b>" in text for t in points for text in t.text)
+    weyhe = next(text for t in points for text in t.text if "<b>Weyhe</b>" in text)
+    assert "<br>Lage: Kreismittelpunkt (Landkreis Diepholz)" in weyhe  # flagged on the map
+    assert fig.data.index(hover) < fig.data.index(points[0])  # members drawn on top
 
 
 @pytest.mark.slow

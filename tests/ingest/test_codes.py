@@ -37,3 +37,32 @@ def test_sixteen_laender_with_unique_codes():
 def test_scope_accepts_germany():
     assert scope_code("Deutschland") == "DE"
     assert scope_code("Bayern") == "09"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "code"),
+    [
+        # official long forms (bpb, Das junge Politik-Lexikon, "Freistaat")
+        ("Freistaat Bayern", "09"),
+        ("Freistaat Sachsen", "14"),
+        ("Freistaat Thüringen", "16"),
+        ("Freie und Hansestadt Hamburg", "02"),
+        ("Freie Hansestadt Bremen", "04"),
+        ("Land Berlin", "11"),
+        ("Land Nordrhein-Westfalen", "05"),
+        # inverted as in Regionalstatistik 12411-01-01-4 (label of Kreis 02000)
+        ("Hamburg, kreisfreie Stadt, Freie und Hansestadt", "02"),
+        ("Bayern, Freistaat", "09"),
+        # abbreviation in official documents (GVOBl. M-V, landesrecht-mv.de)
+        ("M-V", "13"),
+        ("LSA", "15"),
+    ],
+)
+def test_official_forms_and_abbreviations(spelling, code):
+    assert land_code(spelling) == code
+
+
+@pytest.mark.parametrize("spelling", ["Freistaat Hessen", "Freie Hansestadt Hamburg"])
+def test_a_title_the_land_does_not_carry_is_refused(spelling):
+    with pytest.raises(UnknownLandError, match="unbekanntes Land"):
+        land_code(spelling)

@@ -21,6 +21,9 @@ TABLE_LAENDER = FIXTURES / "table_12411_laender.csv"
 TABLE_NESTED = FIXTURES / "table_12531_transponiert.csv"
 FLAT_12531 = FIXTURES / "ffcsv_12531_kreise.csv"
 FLAT_REGIO = FIXTURES / "regionalstatistik_12411_kreise.csv"
+OFFICIAL = FIXTURES.parent / "official"
+ZENSUS = OFFICIAL / "zensus_1000A-0000_gemeinden.csv"
+KREISE_12411 = OFFICIAL / "regionalstatistik_12411-01-01-4_kreise.csv"
 
 
 def text(path: Path) -> str:
@@ -127,6 +130,59 @@ def test_regionalstatistik_ffcsv_keeps_leading_zeros_and_dashes() -> None:
     assert set(dashes["KREISE_code"]) == {"15151"} and len(dashes) == 3
     assert dashes["value"].isna().all()
     assert df["quality"].isna().all()
+
+
+def test_zensus_flat_file_mixes_geography_levels_in_one_column() -> None:
+    """1000A-0000: a Germany row (GEODL1) before the Gemeinde rows (GEOGM4) in column 1."""
+    df = parse_genesis(ZENSUS.read_bytes(), ZENSUS)
+    assert df.attrs["variables"] == {"GEOGM4": "Gemeinden (Gebietsstand 15.05.2022)"}
+    assert df.attrs["levels"] == {"GEOGM4": {"deutschland": 1, "gemeinde": 15}}
+    germany = one(df, GEOGM4_code="DG")
+    assert (germany["GEOGM4_level"], germany["is_total"], germany["measure_code"]) == (
+        "deutschland",
+        True,
+        "PRS001",
+    )
+    sylt = one(df, GEOGM4_code="010540168168")
+    assert (sylt["GEOGM4_label"], sylt["GEOGM4_level"], sylt["is_total"]) == (
+        "Sylt",
+        "gemeinde",
+        False,
+    )
+    details = df[df["GEOGM4_level"].eq("gemeinde")]
+    assert details["value"].sum() == germany["value"]  # totals kept apart from the details
+    assert any("GEODL1, GEOGM4 als ein Regionalmerkmal" in c for c in df.attrs["corrections"])
+
+
+def test_kreis_file_keeps_gemeinde_rows_below_the_kreise_apart() -> None:
+    df = parse_genesis(KREISE_12411.read_bytes(), KREISE_12411)
+    assert df.attrs["levels"] == {"KREISE": {"kreis": 24, "gemeinde": 3}}
+    hannover = one(df, KREISE_code="03241001", GES_code="GESM")
+    assert (hannover["KREISE_level"], hannover["KREISE_total"]) == ("gemeinde", False)
+    assert one(df, KREISE_code="03241", GES_code="GESM")["KREISE_level"] == "kreis"
+
+
+def test_a_germany_row_in_a_kreis_file_is_a_total() -> None:
+    content = text(FLAT_REGIO)
+    germany = content.splitlines()[1].replace(
+        ";01001;Flensburg, kreisfreie Stadt;", ";DG;Deutschland;"
+    )
+    df = parse_text(content + germany.replace("100000", "9999999") + "\n")
+    row = one(df, KREISE_code="DG")
+    assert (row["KREISE_level"], row["KREISE_total"], row["is_total"]) == (
+        "deutschland",
+        True,
+        True,
+    )
+
+
+def test_other_variables_changing_within_a_column_are_still_refused() -> None:
+    lines = text(FLAT_REGIO).splitlines()
+    lines[5] = lines[5].replace(";GES;Geschlecht;", ";ALTER;Altersgruppen;")
+    with pytest.raises(
+        GenesisFormatError, match=r"Zeile 6: .*wechselt von 'GES' zu 'ALTER'.*gemischten"
+    ):
+        parse_text("\n".join(lines) + "\n")
 
 
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples live beside the clone, not in it")

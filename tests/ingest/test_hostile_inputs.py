@@ -17,11 +17,10 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from haefen_analysis import config, datasets
-from haefen_analysis.analysis import regional
 from haefen_analysis.cli import app
 from haefen_analysis.common import files
-from haefen_analysis.errors import EncodingError, ParseError, RegionalJoinError
-from haefen_analysis.ingest.genesis import parse_genesis
+from haefen_analysis.errors import EncodingError, GenesisFormatError, ParseError
+from haefen_analysis.ingest.genesis import read_genesis
 from haefen_analysis.ingest.intake import validate_file
 
 TODAY = date(2026, 1, 1)
@@ -63,6 +62,7 @@ OFFER = dict.fromkeys(OFFER_COLUMNS, "") | {
     "source": "https://example.org/kiel",
 }
 GENESIS = Path(__file__).resolve().parents[1] / "fixtures" / "genesis"
+OFFICIAL = GENESIS.parent / "official"
 cli = CliRunner()
 
 
@@ -270,16 +270,18 @@ def test_write_csv_neutralises_only_what_a_spreadsheet_would_run(tmp_path):
 
 
 def test_population_passed_as_protection_seekers_names_both_statistics():
-    """Before: 1,000 per 1,000."""
-    population = parse_genesis(
-        (GENESIS / "regionalstatistik_12411_kreise.csv").read_bytes(), "12411.csv"
-    )
-    members = pd.DataFrame({"member_id": ["kiel"], "land": ["01"], "kreis_ags": ["01002"]})
-    with pytest.raises(RegionalJoinError) as caught:
-        regional.protection_seekers_member_vs_rest(population, population, members)
-    text = str(caught.value)
-    assert text.startswith("Schutzsuchende: erwartet Statistik 12531 (Statistik der Schutz")
-    assert "übergeben 12411 (" in text
+    """Before: 1,000 per 1,000 (the join took whatever it was given). The build of the Kreis
+    table now checks each download's statistic."""
+    from haefen_analysis.datasets import geo
+    from haefen_analysis.ingest import official
+
+    path = OFFICIAL / "regionalstatistik_12411-01-01-4_kreise.csv"
+    population = read_genesis(path, cache=False)
+    fixture = ["01001", "01054", "02000", "03241", "03459", "06611", "06633"]  # its Kreise
+    kreise = geo.kreise()
+    kreise = kreise.loc[kreise["ags"].isin(fixture), ["ags", "name", "bez"]]
+    with pytest.raises(GenesisFormatError, match=r"Statistik \['12411'\] statt 12531-0043"):
+        official.kreise_table(population, population, kreise, path, path)
 
 
 # --- one clear line instead of a traceback (haefen validate) -------------------------------------

@@ -81,6 +81,16 @@ def test_ambiguous_member_name_is_rejected_with_candidates(data_copy, tmp_path):
     assert "Niedersachsen" in result.problems[0].message
 
 
+def test_a_gemeinde_that_is_no_member_gets_that_answer(data_copy, tmp_path):
+    row = GOOD.replace("Hansestadt Lübeck", "Kampen (Sylt)")
+    result = validate_file(write(tmp_path, [row]), today=date(2026, 1, 1))
+    assert result.rejected == 1
+    assert result.problems[0].message == (
+        "'Kampen (Sylt)' ist Gemeinde Kampen (Sylt) (Nordfriesland, Kreis, Schleswig-Holstein, "
+        "ARS 010545439061), aber kein Mitglied in den Daten"
+    )
+
+
 def test_missing_column_rejects_whole_file(data_copy, tmp_path):
     header = HEADER.replace(",note", "")
     path = write(tmp_path, [GOOD.rstrip(",")], header=header)

@@ -50,6 +50,13 @@ def test_unknown_name_lists_close_matches():
         resolve_member("Lubeck")
 
 
+def test_a_place_that_is_no_member_is_named_as_such():
+    with pytest.raises(UnknownNameError, match=r"'Kampen \(Sylt\)' ist Gemeinde Kampen \(Sylt\) "):
+        resolve_member("Kampen (Sylt)", "SH")
+    with pytest.raises(UnknownNameError, match=r"kein Mitglied 'Lübeck' in Bayern .*gefunden"):
+        resolve_member("Lübeck", "Freistaat Bayern")
+
+
 def test_key_drops_admin_words_only():
     assert name_key("Freie und Hansestadt Hamburg") == "hamburg"
     assert name_key("Landkreis Cuxhaven") != name_key("Cuxhaven")

@@ -110,6 +110,16 @@ def test_bad_rows_name_sheet_row_column_value_rule(template):
     assert result.quarantine.exists()
 
 
+def test_template_rows_name_a_gemeinde_that_is_no_member(template):
+    fill(template, "Angebote", [PLEDGE | {"Mitglied": "List auf Sylt"}])
+    result = next(r for r in validate_workbook(template, today=TODAY) if r.table == "offers")
+    assert result.rejected == 1
+    problem = next(p for p in result.problems if p.rule == "normalise")
+    assert (problem.row, problem.column) == (2, "member_id")
+    assert "ist Gemeinde List auf Sylt (Nordfriesland, Kreis" in problem.message
+    assert problem.message.endswith("aber kein Mitglied in den Daten")
+
+
 def test_renamed_sheet_is_recognised_by_header(template):
     fill(template, "Angebote", [PLEDGE], rename="Tabelle1")
     result = next(r for r in validate_workbook(template, today=TODAY) if r.table == "offers")

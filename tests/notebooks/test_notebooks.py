@@ -1,10 +1,14 @@
-"""The real notebooks, executed by the report runner with small parameters: they run, their
-HTML holds the figures (plotly divs) and fetches nothing, names from data are escaped, and
-the public version hides counts of 1–2 minors."""
+"""The real notebooks, executed once per session by the report runner on a copy of the data
+with one hostile member: what a reader sees (the text of the rendered HTML) holds the facts
+of issue #12, nothing unknown shows as 0, no English, no live link from data, no remote
+resource, and the public version hides counts of 1–2 minors."""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
 
 import pytest
 from typer.testing import CliRunner
@@ -12,6 +16,7 @@ from typer.testing import CliRunner
 from haefen_analysis import config
 from haefen_analysis.cli import app
 from haefen_analysis.publish.html import remote_resources
+from haefen_analysis.publish.pdf import CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.slow
 
@@ -24,12 +29,12 @@ notebook = "overview.ipynb"
 title = "Land"
 notebook = "land_report.ipynb"
 parameter = "land"
-values = ["SH"]
+values = ["SH", "NW"]
 [kinds.member]
 title = "Profil"
 notebook = "member_profile.ipynb"
 parameter = "gemeinde"
-values = ["luebeck"]
+values = ["luebeck", "kiel", "flensburg", "bielefeld", "fehmarn"]
 [kinds.allocation]
 title = "Szenario"
 notebook = "allocation_scenario.ipynb"
@@ -42,14 +47,96 @@ key = "easy"
 title = "Erkunden"
 notebook = "explore.ipynb"
 """
-SCRIPT = "<script>alert(1)</script>"
+#: A member name that would be a live link, a script, emphasis and an autolink if any
+#: renderer (HTML, Markdown, plotly hover) read it as syntax; and a source that is a script.
+HOSTILE = (
+    "Fehmarn [Klick](javascript:alert(1)) <script>alert(1)</script> *fett* http://evil.example"
+)
+HOSTILE_SOURCE = "javascript:alert(2)"
+REPORTS = (
+    "overview",
+    "land-01",
+    "land-05",
+    "member-luebeck",
+    "member-kiel",
+    "member-flensburg",
+    "member-bielefeld",
+    "member-fehmarn",
+    "allocation-klein",
+    "explore",
+)
+#: English words a German reader must not meet (data codes, old English data text, plotly's
+#: own toolbar); matched as whole words in the visible text, web addresses removed.
+ENGLISH = (
+    "yes",
+    "unknown",
+    "declared",
+    "revoked",
+    "rejected",
+    "pending",
+    "credited",
+    "partly",
+    "refused",
+    "joint motion",
+    "unanimous",
+    "not found",
+    "Download plot",
+    "Produced with",
+    "Autoscale",
+    "Reset axes",
+    "Zoom in",
+    "Box Select",
+    "Source",
+    "Members",
+    "Admissions",
+    "Pledges",
+)
+#: Column codes that must never be a header (the catalogue titles them).
+CODES = {"name", "member_id", "share_percent", "source", "places", "value", "group"}
+NRW_CITIES = (
+    "Bielefeld, Blomberg, Bonn, Detmold, Dortmund, Gütersloh, Halle (Westf.), Hamm, Kevelaer, "
+    "Krefeld, Köln, Minden, Münster, Siegen, Solingen, Unna"
+)
 
 
-@pytest.fixture(scope="module")
+class _Text(HTMLParser):
+    """The text a browser shows: tags dropped, scripts and styles skipped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in ("br", "p", "li", "tr", "td", "th", "div", "h1", "h2", "h3"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", "".join(parser.parts))
+
+
+def _run(args: list[str]) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="session")
 def reports(tmp_path_factory):
-    """Run the set once (internal and public land report) on a data copy with a hostile name."""
+    """The report set, rendered once per session (public), plus the internal SH report."""
     import os
-    import shutil
 
     tmp = tmp_path_factory.mktemp("nb")
     data = tmp / "data"
@@ -59,71 +146,231 @@ def reports(tmp_path_factory):
         shutil.copy(f, data / f.name)
     (data / "geo").symlink_to(src / "geo", target_is_directory=True)
     members = (data / "members.csv").read_text(encoding="utf-8")
-    (data / "members.csv").write_text(members.replace(",Lübeck,", f",Lübeck {SCRIPT},", 1), "utf-8")
+    hostile = members.replace("fehmarn,Fehmarn,", f'fehmarn,"{HOSTILE}",', 1)
+    hostile = hostile.replace(
+        "https://gruene-fehmarn.de/", f"{HOSTILE_SOURCE} ; https://gruene-fehmarn.de/", 1
+    )
+    assert hostile != members
+    (data / "members.csv").write_text(hostile, "utf-8")
     cfg = tmp / "reports.toml"
     cfg.write_text(CONFIG, encoding="utf-8")
     old = os.environ.get(config.DATA_DIR_ENV)
     os.environ[config.DATA_DIR_ENV] = str(data)
     try:
-        runner = CliRunner()
         out = tmp / "out"
-        public = runner.invoke(
-            app, ["report", "all", "--config", str(cfg), "--out", str(out), "--jobs", "2"]
-        )
-        internal = runner.invoke(
-            app,
-            [
-                "report",
-                "land",
-                "SH",
-                "--config",
-                str(cfg),
-                "--out",
-                str(tmp / "internal"),
-                "--internal",
-            ],
-        )
+        _run(["report", "all", "--config", str(cfg), "--out", str(out), "--jobs", "4"])
+        internal = tmp / "internal"
+        _run(["report", "land", "SH", "--config", str(cfg), "--out", str(internal), "--internal"])
     finally:
         if old is None:
             os.environ.pop(config.DATA_DIR_ENV)
         else:
             os.environ[config.DATA_DIR_ENV] = old
-    assert public.exit_code == 0, public.output
-    assert internal.exit_code == 0, internal.output
     day = next(out.iterdir())
-    return {"day": day, "internal": next((tmp / "internal").iterdir())}
+    html = {name: (day / f"{name}.html").read_text(encoding="utf-8") for name in REPORTS}
+    html["land-01-internal"] = (next(internal.iterdir()) / "land-01.html").read_text("utf-8")
+    return {"day": day, "html": html, "text": {k: visible_text(v) for k, v in html.items()}}
 
 
-@pytest.mark.parametrize(
-    "name", ["overview", "land-01", "member-luebeck", "allocation-klein", "explore"]
-)
+@pytest.mark.parametrize("name", REPORTS)
 def test_notebook_html_has_figures_and_fetches_nothing(reports, name):
-    html = (reports["day"] / f"{name}.html").read_text(encoding="utf-8")
+    html = reports["html"][name]
     assert html.count('class="plotly-graph-div"') >= 1
     assert remote_resources(html) == []
     assert "Traceback" not in html
 
 
-def test_names_from_data_are_escaped(reports):
-    html = (reports["day"] / "member-luebeck.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert SCRIPT not in html
-    assert not re.search(r"<script>\s*alert", html)
+@pytest.mark.parametrize("name", REPORTS)
+def test_hostile_names_stay_text_in_every_renderer(reports, name):
+    html = reports["html"][name]
+    # JSON data blocks (the explorer's widget state) are inert; nbconvert escapes "</" there
+    live = re.sub(r'<script type="application/[^"]*json">.*?</script>', "", html, flags=re.S)
+    assert not re.search(r"<script>\s*alert", live)
+    assert not re.search(r"href=[\"']?\s*javascript", html, re.I)
+    external = [h for h in re.findall(r"href=\"([^\"]*)\"", html) if not h.startswith("#")]
+    assert not [h for h in external if "evil.example" in h]
+    assert "<em>fett</em>" not in html and "<strong>fett</strong>" not in html
+    # only web and mail addresses are links
+    links = re.findall(r'<a\s[^>]*href="([a-z]+):', html)
+    assert set(links) <= {"http", "https", "mailto"}
+
+
+def test_hostile_name_shows_as_written(reports):
+    text = reports["text"]["member-fehmarn"]
+    assert HOSTILE in text  # escaped for HTML and Markdown, shown exactly as written
+    assert HOSTILE in reports["text"]["land-01"]
+    assert HOSTILE_SOURCE in text  # a source that is no web address stays text
+    hover = reports["html"]["overview"]
+    assert "\\u003cscript\\u003e" not in hover or "&lt;script&gt;" in hover
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_no_english_on_the_page(reports, name):
+    text = re.sub(r"https?://\S+", " ", reports["text"][name])
+    found = [w for w in ENGLISH if re.search(rf"\b{re.escape(w)}\b", text)]
+    assert not found, found
+    headers = re.findall(r"<th>([^<]*)</th>", reports["html"][name])
+    assert not [h for h in headers if re.fullmatch(r"[a-z]+(_[a-z]+)*", h) and h in CODES]
+
+
+def test_plotly_speaks_german_offline(reports):
+    html = reports["html"]["land-01"]
+    assert "Plotly.register" in html and "Graphen als PNG herunterladen" in html
+    assert '"locale": "de"' in html and '"displaylogo": false' in html
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium: CI installs it")
+def test_plotly_toolbar_is_german_in_the_browser(reports, tmp_path):
+    page = reports["day"] / "land-01.html"
+    cmd = [
+        "chromium",
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--proxy-server=127.0.0.1:9",
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    dom = subprocess.run(cmd, check=True, timeout=120, capture_output=True, text=True).stdout
+    titles = set(re.findall(r'data-title="([^"]*)"', dom))
+    assert {"Graphen als PNG herunterladen", "Verschieben", "Achsen zurücksetzen"} <= titles
+    english = {"Download plot as a PNG", "Pan", "Reset axes", "Share chart...", "Zoom in"}
+    assert not titles & english
+
+
+def test_sh_report_rule_crediting_and_the_18(reports):
+    text = reports["text"]["land-01"]
+    assert "Rechtsgrundlage" in text and "Landesaufnahmegesetz (LAufnG) § 3" in text
+    assert "wird angerechnet" in text and "quotal angerechnet" in text
+    assert (
+        "Aufnahmen als Sichere Häfen in Schleswig-Holstein: 18 (Flensburg 3 + Kiel 8 + Lübeck 7)"
+        in text
+    )
+    assert "Anrechnung auf die Quote: angerechnet" in text
+    # the Land programme is shown beside, never added (18 + 511 is no figure of this page)
+    assert "Aufnahmen in Landesaufnahmeprogrammen: 511" in text and "529" not in text
+    assert "Mitglieder im Bündnis Städte Sicherer Häfen: 4 (13 unbekannt)" in text
+    assert "Königsteiner Schlüssel 2019, wie von EASY 2020 angewandt" in text
+    assert "nur für 4 der 16 Länder bekannt; berechnet wird es ab 12" in text  # no ratio
+    assert "Aufnahmen je erwarteter Aufnahme" not in text
+
+
+@pytest.mark.parametrize(("member", "own"), [("luebeck", 7), ("kiel", 8), ("flensburg", 3)])
+def test_sh_profiles_answer_with_their_share_of_the_18(reports, member, own):
+    text = reports["text"][f"member-{member}"]
+    assert "Kurz beantwortet" in text
+    assert f"Aufgenommen {own} Personen (Aufnahme durch Sichere Häfen" in text
+    assert "von zusammen 18 in Schleswig-Holstein (Flensburg 3 + Kiel 8 + Lübeck 7)" in text
+    assert "Regel des Landes Schleswig-Holstein: wird angerechnet" in text
+
+
+def test_luebeck_profile_answer_box(reports):
+    text = reports["text"]["member-luebeck"]
+    box = text[text.index("Kurz beantwortet") : text.index("Ansprechstellen und Rollen")]
+    assert "Sicherer Hafen seit 27.09.2018, Bürgerschaft (VO/2018/06524, 42 Ja / 4 Nein)" in box
+    assert "zuletzt: 17.10.2023" in box
+    assert "Angebotene Plätze 40 Plätze in 1 Zusage (Seenotrettung)" in box
+    assert "Zeitraum Ende" not in text  # the source date is "Stand", never "Ende"
+    assert "ab 2019 (Stand 04.12.2023)" in text
+
+
+def test_nrw_report_meeting_of_bielefeld(reports):
+    text = reports["text"]["land-05"]
+    meeting = text[text.index("15.01.2020 (Land)") :]
+    assert f"Teilnehmende (16): {NRW_CITIES}" in meeting
+    assert "Art. 17 Dublin III" in meeting
+    assert "Gefordert wurde eine Aufnahme ohne Anrechnung auf die Quote" in meeting
+    assert "Was das Land tut: Nordrhein-Westfalen: wird angerechnet" in meeting
+    # the 32 near-identical pledge rows are one line naming the 16 cities
+    assert f"16 Kommunen ({NRW_CITIES})" in text
+    assert text.count("Zahl je Stadt in der Quelle nicht genannt") <= 4
+
+
+@pytest.mark.parametrize("member", ["bielefeld"])
+def test_participant_profile_shows_the_meeting(reports, member):
+    text = reports["text"][f"member-{member}"]
+    assert "15.01.2020 (Land)" in text and f"Teilnehmende (16): {NRW_CITIES}" in text
+    assert "Gefordert wurde eine Aufnahme ohne Anrechnung" in text
+    assert "Was das Land tut: Nordrhein-Westfalen: wird angerechnet" in text
+
+
+def test_empty_profile_folds_into_one_sentence(reports):
+    text = reports["text"]["member-fehmarn"]
+    assert "Nicht bekannt: Ansprechstellen, Netzwerke, Treffen, Zusagen, Aufnahmen" in text
+    assert "haefen template" in text
+    assert "Ansprechstellen und Rollen" not in text  # no header-only table
+
+
+def test_overview_counts_follow_one_rule(reports):
+    text = reports["text"]["overview"]
+    # Hamburg's one member: Bündnis membership unknown, not 0; no Sichere-Häfen admission
+    assert re.search(r"Hamburg 1 0,5 unbekannt 700 unbekannt unbekannt 270 ", text)
+    assert "Schleswig-Holstein 17 5,7 4 (13 unbekannt) 88 (2 unbekannt) 18 511 unbekannt" in text
+    # one figure: 251 declared, the curve counts 252 = 251 + 1 revoked, and says so
+    assert "Die Daten enthalten 251 Kommunen" in text
+    assert "252 = 251 erklärte + 1 aufgehobene" in text
+    # a capacity statement is not a pledge
+    assert "Nicht mitgezählt, weil keine Zusage: Düsseldorf, 26.07.2018" in text
+
+
+def test_sources_are_numbered_references(reports):
+    html = reports["html"]["land-01"]
+    refs = set(re.findall(r'href="#quelle-(\d+)"', html))
+    ids = set(re.findall(r'id="quelle-(\d+)"', html))
+    assert refs and refs <= ids  # every reference leads to an entry of the list
 
 
 def test_public_report_hides_small_counts_of_minors(reports):
-    public = (reports["day"] / "land-01.html").read_text(encoding="utf-8")
-    internal = (reports["internal"] / "land-01.html").read_text(encoding="utf-8")
+    public = reports["text"]["land-01"]
+    internal = reports["text"]["land-01-internal"]
     # SH received 2 UMF in the spring 2020 relocation: "< 3" in public, the number internally
-    assert "&lt; 3" in public and "Unbegleitete Minderjährige (UMF)" in public
-    assert "&lt; 3" not in internal
+    assert "Unbegleitete Minderjährige (UMF) verteilt/zugewiesen < 3" in public
+    assert "Unbegleitete Minderjährige (UMF) verteilt/zugewiesen 2 " in internal
 
 
 def test_every_report_ends_with_provenance(reports):
-    for path in reports["day"].glob("*.html"):
-        if path.name == "index.html":
-            continue
-        html = path.read_text(encoding="utf-8")
-        if "explore" in path.name:
+    for name, html in reports["html"].items():
+        if "explore" in name:
             continue  # the explorer is for JupyterLab; it has no provenance block
-        assert "Herkunft" in html and "Daten-Prüfsumme (sha256)" in html, path.name
+        assert "Herkunft" in html and "Daten-Prüfsumme (sha256)" in html, name
+
+
+def _row_text(frame, columns, decimals=None) -> str:
+    """How report.table renders one row: cells in German, joined by spaces."""
+    from haefen_analysis import report
+
+    return " ".join(report.german(frame[columns], decimals).iloc[0].astype(str))
+
+
+def test_official_statistics_section_in_the_land_report(reports):
+    from haefen_analysis import report
+    from haefen_analysis.analysis import regional
+
+    html = reports["html"]["land-01"]
+    text = reports["text"]["land-01"]
+    section = text[text.index("Amtliche Statistik") : text.index("Herkunft")]
+    official = regional.figures("01")
+    land = official.by_land.loc["01"]
+    share = report.percent(land["member_population_share"])
+    assert f"Einwohner in einem Sicheren Hafen: {share} (Gemeinden der erklärten" in section
+    seekers = report.number(land["seekers_per_1000"], 1)
+    assert f"Schutzsuchende je 1.000 Einwohner am 31.12.2024: {seekers} im Land" in section
+    compare = official.member_vs_rest.loc[["01"]]
+    assert _row_text(compare, regional.COMPARE_COLUMNS, 1) in section  # member Kreise vs the rest
+    kiel = official.places[official.places["member_id"] == "kiel"]
+    assert _row_text(kiel, regional.PLACES_COLUMNS) in section  # places per 1,000 (Zensus)
+    assert "Schutzsuchende je 1.000 Einwohner am 31.12.2024, Schleswig-Holstein" in html  # map
+
+
+def test_official_statistics_section_in_the_overview(reports):
+    from haefen_analysis import analysis, report
+    from haefen_analysis.analysis import regional
+
+    text = reports["text"]["overview"]
+    section = text[text.index("Amtliche Statistik") : text.index("Herkunft")]
+    official = regional.figures()
+    share = report.percent(official.by_land.loc["DE", "member_population_share"])
+    assert f"Einwohner Deutschlands in einem Sicheren Hafen: {share}" in section
+    assert _row_text(official.member_vs_rest.loc[["DE"]], regional.COMPARE_COLUMNS, 1) in section
+    per_land = analysis.per_land.table(2020).join(official.by_land["seekers_per_1000"])
+    assert _row_text(per_land.loc[["10"]], regional.LAND_COLUMNS) in section  # Saarland

@@ -15,12 +15,14 @@ from haefen_analysis.analysis.members import (
     admissions_by_year,
     demand_rows,
     demand_summary,
+    land_meetings,
     land_summary,
     map_layers,
     member_points,
     member_profile,
     members_over_time,
     members_per_kreis,
+    sichere_haefen_admissions,
 )
 from haefen_analysis.analysis.per_land import cumulative_offer, per_land_table, rank
 from haefen_analysis.analysis.scenario import Scenario, allocation_scenario
@@ -35,6 +37,7 @@ __all__ = [
     "cumulative_offer",
     "demand_rows",
     "demand_summary",
+    "land_meetings",
     "land_summary",
     "map_layers",
     "member_points",
@@ -44,4 +47,5 @@ __all__ = [
     "per_land",
     "per_land_table",
     "rank",
+    "sichere_haefen_admissions",
 ]

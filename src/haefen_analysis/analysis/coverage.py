@@ -88,6 +88,25 @@ def member_coverage(data_dir: str | Path | None = None) -> pd.DataFrame:
     return out.drop(columns="published_end")
 
 
+def members_without_key(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Members without an official key (no row in ``member_keys``) and why: the resolver's
+    reason (a name shared in the Land, no Gemeinde of that name), so a row can be added by
+    hand with a source. Columns member_id, name, land_name, reason."""
+    from haefen_analysis.ingest.member_keys import why_unkeyed
+
+    mem = datasets.members(data_dir)
+    unkeyed = mem[mem["ars"].isna()]
+    reasons = why_unkeyed(unkeyed, data_dir) if len(unkeyed) else {}
+    return pd.DataFrame(
+        {
+            "member_id": unkeyed["member_id"].to_numpy(),
+            "name": unkeyed["name"].to_numpy(),
+            "land_name": [codes.land_name(c) for c in unkeyed["land"]],
+            "reason": [reasons[m] for m in unkeyed["member_id"]],
+        }
+    )
+
+
 #: A Land's count is "close" to the published one within this share.
 TOLERANCE = 0.10
 

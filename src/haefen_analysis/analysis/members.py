@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from haefen_analysis import datasets
+from haefen_analysis.analysis import admissions as admitted
 from haefen_analysis.ingest import codes
 
 #: Statuses that count as "is (or was) a Sicherer Hafen".
@@ -47,30 +48,44 @@ def members_over_time(members: pd.DataFrame) -> pd.DataFrame:
 
 def member_points(data_dir: str | Path | None = None) -> pd.DataFrame:
     """One row per member (every column of ``datasets.members``) with its location (lat, lon,
-    kreis_ags, geometry_level, match, geonameid, note), pledged places and admissions (arrived)
-    and ``size_value`` (the pledged places, for the marker size). Members that could not be
-    located have no lat/lon."""
+    kreis_ags, geometry_level, match, geonameid, ``location_note``: the flag of a Kreis point,
+    or why a member is not on the map), its pledged places (``pledged``: the known sum of its
+    pledges and contingents, ``pledged_unknown``: those without a number, ``pledged_rows``), its
+    Sichere-Häfen admissions (``admitted``, ``admitted_rows``: arrived, each period once, see
+    ``analysis.admissions``) and ``size_value`` (the pledged places, for the marker size;
+    capacity statements and requests are not pledges and never size a marker). Members that
+    could not be located have no lat/lon."""
     import warnings
 
     from haefen_analysis.datasets import geo
+    from haefen_analysis.ingest.member_keys import member_aliases, why_unkeyed
 
     mem = datasets.members(data_dir)
+    unkeyed = mem[mem["ars"].isna()]
+    reasons = why_unkeyed(unkeyed, data_dir) if len(unkeyed) else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", geo.UnresolvedMembersWarning)  # reported by callers
-        located = geo.locate_members_cached(mem, Path(data_dir) if data_dir else None)
-    pledged = datasets.pledges(data_dir).groupby("member_id")["places"].sum(min_count=1)
-    adm = datasets.admissions(data_dir)
-    admitted = adm[adm["metric"] == "arrived"].groupby("member_id")["value"].sum(min_count=1)
+        located = geo.locate_members_cached(
+            mem,
+            Path(data_dir) if data_dir else None,
+            aliases=member_aliases(data_dir),
+            reasons=reasons,
+        )
+    places = datasets.pledges(data_dir).groupby("member_id")["places"]
+    adm = admitted.counted(datasets.admissions(data_dir))
+    adm = adm[adm["programme_kind"].astype(str) == "sichere_haefen"].groupby("member_id")["value"]
+    columns = ["member_id", "lat", "lon", "kreis_ags", "geometry_level", "match", "geonameid"]
     out = mem.merge(
-        located[
-            ["member_id", "lat", "lon", "kreis_ags", "geometry_level", "match", "geonameid", "note"]
-        ],
+        located[[*columns, "note"]].rename(columns={"note": "location_note"}),
         on="member_id",
         how="left",
-        suffixes=("", "_geo"),
     )
-    out["pledged"] = out["member_id"].map(pledged).astype("Int64")
-    out["admitted"] = out["member_id"].map(admitted).astype("Int64")
+    ids = out["member_id"]
+    out["pledged"] = ids.map(places.sum(min_count=1)).astype("Int64")
+    out["pledged_unknown"] = ids.map(places.size() - places.count()).fillna(0).astype("Int64")
+    out["pledged_rows"] = ids.map(places.size()).fillna(0).astype("Int64")
+    out["admitted"] = ids.map(adm.sum(min_count=1)).astype("Int64")
+    out["admitted_rows"] = ids.map(adm.size()).fillna(0).astype("Int64")
     out["size_value"] = out["pledged"]
     return out
 
@@ -126,8 +141,9 @@ def map_layers(
 
 
 def members_per_kreis(points: pd.DataFrame, land: str | None = None) -> pd.Series:
-    """Per Kreis (5-digit AGS), a class code: 2 = the Kreis itself is a Sicherer Hafen, 1 = a
-    town in it is, 0 = none in the data (only declared members count). ``points`` are
+    """Per Kreis (5-digit AGS), a class code: 2 = the Kreis itself is a Sicherer Hafen (a
+    Landkreis or region, a Land, or a kreisfreie Stadt, which is its own Kreis), 1 = a town
+    in it is, 0 = none in the data (only declared members count). ``points`` are
     ``member_points`` rows; ``land`` (any spelling) keeps the Kreise of one Land."""
     from haefen_analysis.datasets import geo
 
@@ -135,8 +151,9 @@ def members_per_kreis(points: pd.DataFrame, land: str | None = None) -> pd.Serie
     if land is not None:
         kreise = kreise[kreise["ags"].str[:2] == codes.land_code(land)]
     p = points[points["status"] == "declared"]
-    towns = set(p.loc[p["geometry_level"] == "point", "kreis_ags"].dropna())
-    own = set(p.loc[p["geometry_level"].isin(["kreis", "land"]), "kreis_ags"].dropna())
+    itself = p["geometry_level"].isin(["kreis", "land"]) | (p["kind"] == "kreisfreie_stadt")
+    towns = set(p.loc[(p["geometry_level"] == "point") & ~itself, "kreis_ags"].dropna())
+    own = set(p.loc[itself, "kreis_ags"].dropna())
     value = [2 if a in own else 1 if a in towns else 0 for a in kreise["ags"]]
     return pd.Series(value, index=kreise["ags"].to_numpy(), name="kreis_class")
 
@@ -158,6 +175,8 @@ class Profile:
     funding: pd.DataFrame
     networks: pd.DataFrame
     programmes: pd.DataFrame  # programmes of the member's Land (not the federal ones)
+    land_admissions: pd.DataFrame  # Sichere-Häfen admissions of every member of its Land
+    land_rules: pd.DataFrame  # how its Land distributes, and whether it credits
 
 
 #: Columns of ``admissions_by_year``.
@@ -217,7 +236,38 @@ def member_profile(member_id: str, data_dir: str | Path | None = None) -> Profil
         funding=_of_member(datasets.funding(data_dir), member_id),
         networks=_of_member(datasets.networks(data_dir), member_id),
         programmes=programmes[programmes["land"] == row["land"]].reset_index(drop=True),
+        land_admissions=sichere_haefen_admissions(adm, row["land"]),
+        land_rules=datasets.land_rules(data_dir).query("land == @row.land").reset_index(drop=True),
     )
+
+
+def sichere_haefen_admissions(admissions: pd.DataFrame, land: str) -> pd.DataFrame:
+    """The Sichere-Häfen admissions (arrived, each period once) of the members of a Land
+    (AGS), largest first: what a Land total such as "18 = Flensburg 3 + Kiel 8 + Lübeck 7"
+    is made of."""
+    rows = admitted.counted(admissions)
+    rows = rows[(rows["programme_kind"].astype(str) == "sichere_haefen") & (rows["scope"] == land)]
+    return rows.sort_values(["value", "member_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def land_meetings(land: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Meetings that a member of the Land (any spelling) hosted or took part in, oldest first
+    (recurring ones last), with ``in_land`` (its participants from the Land, member_ids) and
+    ``others`` (how many took part from elsewhere)."""
+    code = codes.land_code(land)
+    mem = datasets.members(data_dir)
+    local = set(mem.loc[mem["land"] == code, "member_id"])
+    meetings = datasets.meetings(data_dir)
+    people = meetings["participants"].fillna("").str.split(";")
+    people = [[p for p in ps if p] for ps in people]
+    in_land = [[p for p in ps if p in local] for ps in people]
+    hosted = meetings["host"].isin(local).to_numpy()
+    keep = [bool(here) or h for here, h in zip(in_land, hosted, strict=True)]
+    out = meetings.assign(
+        in_land=in_land,
+        others=[len(ps) - len(here) for ps, here in zip(people, in_land, strict=True)],
+    )[keep]
+    return out.sort_values("date", na_position="last").reset_index(drop=True)
 
 
 def _of_member(frame: pd.DataFrame, member_id: str) -> pd.DataFrame:

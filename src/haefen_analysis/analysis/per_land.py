@@ -1,8 +1,11 @@
-"""The per-Land table: members, population, offers, admissions, Königsteiner share and
-crediting per Land and for Germany, the offers per Land and category, and a Land's rank.
+"""The per-Land table: members, population, offers, admissions by programme kind,
+Königsteiner share and crediting per Land and for Germany, the offers per Land and category,
+and a Land's rank.
 
 Unknown is not zero: sums of numbers nobody stated are <NA>, and counts say how many were
-unknown.
+unknown. Unlike things are not summed: admissions stay split by programme kind
+(``analysis.admissions``), and a ratio to the Königsteiner Schlüssel is computed only when
+enough Länder have a known figure.
 """
 
 from __future__ import annotations
@@ -12,17 +15,25 @@ from pathlib import Path
 import pandas as pd
 
 from haefen_analysis import datasets
+from haefen_analysis.analysis import admissions as admitted
 from haefen_analysis.analysis.keys import DEFAULT_RULE, key_shares
 from haefen_analysis.common import dates
 from haefen_analysis.common.frames import require_columns
 from haefen_analysis.errors import KeyNotFoundError, QuotaDataError
 from haefen_analysis.ingest import codes
 
-#: Member kinds whose inhabitants "live in a member municipality" (Landkreise, regions and
-#: Länder are excluded: their population overlaps with the municipalities in them).
+#: Member kinds that are municipalities (kept for the 0.1 API through ``quota``; the
+#: population share now counts every member's Gemeinden once, ``regional``).
 MUNICIPAL_KINDS = ("kreisfreie_stadt", "stadt", "gemeinde", "samtgemeinde")
 #: Admission metrics counted as "admitted" by default.
-ADMITTED_METRICS = ("arrived",)
+ADMITTED_METRICS = admitted.ARRIVED
+#: Per-Land admission columns, one per programme kind (``analysis.admissions.KINDS``).
+ADMITTED_COLUMNS = {kind: f"admitted_{kind}" for kind in admitted.KINDS}
+#: The programme kind compared with the Königsteiner Schlüssel (the Sichere-Häfen admissions).
+RATIO_KIND = "sichere_haefen"
+#: A ratio to the Königsteiner Schlüssel needs a known figure for at least this many Länder
+#: (three quarters): with fewer, the "expected" share is computed from a handful of Länder.
+RATIO_MIN_LAENDER = 12
 #: Code of the all-categories rows in ``cumulative_offer``.
 ALL_CATEGORIES = "all"
 
@@ -46,7 +57,7 @@ def _offer_groups(pledges: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def _admitted(admissions: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     require_columns(
         admissions,
-        ("scope", "member_id", "metric", "value", "qualifier"),
+        ("scope", "member_id", "metric", "value", "programme_kind", "period_start"),
         "admissions",
         error=QuotaDataError,
     )
@@ -65,9 +76,10 @@ def cumulative_offer(
     (all pledges, including Bündnis-wide offers), each with a category ``"all"`` row. Pledges
     without a number are counted in ``pledges_places_unknown``; ``pledged_places`` is <NA>
     when no pledge of the group names a number. With ``admissions``:
-    ``admitted_by_pledging_members`` (admissions with ``metric`` in ``metrics`` into member
-    municipalities that pledged in the Land) and ``used_share`` on the "all" rows (admissions
-    carry no category).
+    ``admitted_by_pledging_members`` (the admissions, ``metric`` in ``metrics``, that the data
+    links to one of the pledges by ``offer_id``, counted once per period:
+    ``analysis.admissions.counted``) and ``used_share`` on the "all" rows (the links do not
+    follow the categories of other offers of the same member).
     """
     require_columns(
         pledges, ("member_id", "land", "group", "places"), "offers", error=QuotaDataError
@@ -81,10 +93,12 @@ def cumulative_offer(
     ]
     out = pd.concat(parts).sort_index()
     if admissions is not None:
-        adm = _admitted(admissions, metrics)
-        adm = adm[adm["member_id"].notna()]
-        pledgers = both.dropna(subset=["member_id"])[["land", "member_id"]].drop_duplicates()
-        used = pledgers.merge(adm[["member_id", "value"]], on="member_id")
+        adm = admitted.counted(_admitted(admissions, metrics), metrics)
+        if "offer_id" in pledges:
+            offers = both.dropna(subset=["offer_id"])[["land", "offer_id"]]
+            used = offers.merge(adm[["offer_id", "value"]], on="offer_id")
+        else:
+            used = pd.DataFrame({"land": [], "value": pd.array([], dtype="Int64")})
         used_by_land = _known_sum(used.groupby("land")["value"])
         idx = pd.MultiIndex.from_product([used_by_land.index, [ALL_CATEGORIES]])
         out["admitted_by_pledging_members"] = pd.Series(
@@ -128,7 +142,7 @@ def per_land_table(
     year: int,
     rule: str = DEFAULT_RULE,
     population_date: object | None = None,
-    member_population: pd.Series | None = None,
+    member_population: pd.DataFrame | None = None,
     admission_metrics: tuple[str, ...] = ADMITTED_METRICS,
     statements: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -137,8 +151,9 @@ def per_land_table(
 
     ``year`` and ``rule`` choose the Königsteiner Schlüssel (``key_shares``);
     ``population_date`` the population Stichtag (default: the latest in ``population``).
-    ``member_population`` (population per member_id) is not in the data yet: without it
-    ``member_population_share`` is <NA> (and so where a declared municipal member lacks it).
+    ``member_population`` is ``regional.population_in_members`` (Zensus 2022 population of
+    each Land and the part covered by declared members, each Gemeinde once): without it
+    ``member_population_share`` is <NA>, and so where a declared member has no key.
     ``attrs``: ``key_attrs`` (the key used, see ``key_shares``) and ``population_date``.
     """
     require_columns(
@@ -166,14 +181,8 @@ def per_land_table(
 
     out["member_population_share"] = pd.array([pd.NA] * len(index), dtype="Float64")
     if member_population is not None:
-        municipal = declared[declared["kind"].isin(MUNICIPAL_KINDS)]
-        mp = municipal.assign(mp=municipal["member_id"].map(member_population))
-        grouped = mp.groupby("land")["mp"]
-        complete = grouped.apply(lambda s: s.notna().all()).reindex(laender, fill_value=True)
-        summed = per_land(grouped.sum(min_count=0).reindex(laender, fill_value=0))
-        share = summed / out["population"].astype(float)
-        known = pd.concat([complete, pd.Series([complete.all()], index=[codes.GERMANY])])
-        out["member_population_share"] = share.where(known).astype("Float64")
+        share = member_population["member_population_share"].reindex(index)
+        out["member_population_share"] = share.astype("Float64")
 
     offers = _offer_groups(
         pledges.assign(land=pledges["land"].where(pledges["land"].isin(laender))), ["land"]
@@ -184,29 +193,53 @@ def per_land_table(
     out["pledges_places_unknown"] = (
         offers["pledges_places_unknown"].reindex(index, fill_value=0).astype("Int64")
     )
+    per_1000 = out["pledged_places"].astype("Float64") / out["population"] * 1000
+    out["places_per_1000"] = per_1000.astype("Float64")
 
-    adm = _admitted(admissions, admission_metrics)
-    adm = adm[adm["scope"].isin(laender)]
-    by_scope = _known_sum(adm.groupby("scope")["value"]).reindex(laender)
-    out["admissions"] = per_land(by_scope).astype("Int64")
-    out.loc[codes.GERMANY, "admissions"] = by_scope.sum() if by_scope.notna().any() else pd.NA
-    inexact = (adm["qualifier"].astype("string") != "exact") | adm["value"].isna()
-    out["admissions_not_exact"] = per_land(
-        inexact.groupby(adm["scope"]).sum().reindex(laender, fill_value=0)
-    ).astype("Int64")
+    counted = admitted.counted(_admitted(admissions, admission_metrics), admission_metrics)
+    by_kind = admitted.by_kind(counted[counted["scope"].isin(laender)])
+    for kind, column in ADMITTED_COLUMNS.items():
+        values = by_kind[kind].reindex(laender) if kind in by_kind else pd.Series(pd.NA, laender)
+        total = values.sum() if values.notna().any() else pd.NA
+        out[column] = pd.concat([values, pd.Series([total], index=[codes.GERMANY])]).astype("Int64")
     out["key_share_percent"] = per_land(shares)
-    total_admitted = by_scope.sum()
-    out["expected_admissions"] = (out["key_share_percent"] / 100 * total_admitted).astype("Float64")
-    ratio = out["admissions"].astype("Float64") / out["expected_admissions"].replace(0, pd.NA)
-    out["admissions_ratio"] = ratio.astype("Float64")
-    yes = members["buendnis_member"].astype("string") == "yes"
+    compared = out.loc[laender, ADMITTED_COLUMNS[RATIO_KIND]]
+    known = int(compared.notna().sum())
+    if known >= RATIO_MIN_LAENDER:
+        total_known = compared.sum()
+        share_known = out.loc[compared.dropna().index, "key_share_percent"].sum()
+        expected = out["key_share_percent"] / share_known * total_known
+        out["expected_admissions"] = expected.where(out.index.isin(compared.dropna().index))
+        out.loc[codes.GERMANY, "expected_admissions"] = total_known
+        out["expected_admissions"] = out["expected_admissions"].astype("Float64")
+        ratio = out[ADMITTED_COLUMNS[RATIO_KIND]].astype("Float64") / out["expected_admissions"]
+        out["admissions_ratio"] = ratio.astype("Float64")
+    else:
+        out["expected_admissions"] = pd.array([pd.NA] * len(index), dtype="Float64")
+        out["admissions_ratio"] = pd.array([pd.NA] * len(index), dtype="Float64")
+    is_declared = members["status"].astype("string") == "declared"
+    buendnis = members["buendnis_member"].astype("string")
     out["buendnis_members"] = per_land(
-        members[yes].groupby("land").size().reindex(laender, fill_value=0)
+        members[is_declared & (buendnis == "yes")]
+        .groupby("land")
+        .size()
+        .reindex(laender, fill_value=0)
+    ).astype("Int64")
+    out["buendnis_unknown"] = per_land(
+        members[is_declared & (buendnis == "unknown")]
+        .groupby("land")
+        .size()
+        .reindex(laender, fill_value=0)
     ).astype("Int64")
     require_columns(land_rules, ("land", "crediting"), "land_rules", error=QuotaDataError)
     crediting = land_rules.groupby("land")["crediting"].agg(_one_crediting)
     out["crediting"] = crediting.reindex(index).fillna("unknown").astype("string")
-    out.attrs = dict(key_attrs=shares.attrs, population_date=pop.attrs["date"])
+    out.attrs = dict(
+        key_attrs=shares.attrs,
+        population_date=pop.attrs["date"],
+        ratio_known_laender=known,
+        ratio_min_laender=RATIO_MIN_LAENDER,
+    )
     return out
 
 
@@ -219,8 +252,11 @@ def table(
 ) -> pd.DataFrame:
     """The per-Land table for ``year`` from the curated tables (loaded here): what the
     notebooks, the explorer and the deck show. See ``per_land_table`` for the columns."""
+    from haefen_analysis.analysis.regional import population_in_members
+
+    members = datasets.members(data_dir)
     return per_land_table(
-        datasets.members(data_dir),
+        members,
         datasets.pledges(data_dir),
         datasets.admissions(data_dir),
         datasets.population(data_dir),
@@ -229,6 +265,7 @@ def table(
         year=year,
         rule=rule,
         population_date=population_date,
+        member_population=population_in_members(members, datasets.gemeinden(data_dir)),
     )
 
 

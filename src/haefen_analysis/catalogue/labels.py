@@ -26,18 +26,21 @@ DERIVED: dict[str, str] = {
     "category": "Kategorie",  # analysis.per_land.cumulative_offer: the offers' group
     "members": "Sichere Häfen",
     "members_per_million": "Sichere Häfen je Mio. Einwohner",
-    "member_population_share": "Anteil der Bevölkerung in Sicheren-Hafen-Kommunen",
+    "member_population_share": "Anteil der Bevölkerung in einem Sicheren Hafen",
+    "places_per_1000": "Zugesagte Plätze je 1.000 Einwohner",
     "pledges": "Zusagen",
     "pledged_places": "Zugesagte Plätze",
     "pledges_places_unknown": "Zusagen ohne Platzzahl",
-    "admissions": "Aufnahmen",
-    "admissions_not_exact": "Aufnahmeangaben nicht exakt",
+    "admitted_sichere_haefen": "Aufnahmen: als Sichere Häfen",
+    "admitted_landesaufnahme": "Aufnahmen: Landesprogramme",
+    "admitted_bund_eu": "Aufnahmen: Bund/EU",
     "key_share_percent": "Königsteiner Schlüssel (%)",
-    "expected_admissions": "Erwartete Aufnahmen nach Königsteiner Schlüssel",
-    "admissions_ratio": "Aufnahmen je erwarteter Aufnahme",
+    "expected_admissions": "Erwartete Aufnahmen als Sichere Häfen nach Königsteiner Schlüssel",
+    "admissions_ratio": "Aufnahmen als Sichere Häfen je erwarteter Aufnahme",
     "buendnis_members": "Mitglieder im Bündnis Städte Sicherer Häfen",
+    "buendnis_unknown": "Bündnis-Mitgliedschaft unbekannt",
     "crediting": "Anrechnung auf die Quote",
-    "admitted_by_pledging_members": "Aufgenommen von zusagenden Kommunen",
+    "admitted_by_pledging_members": "Aufnahmen auf diese Zusagen",
     "used_share": "Genutzter Anteil der Zusagen",
     "regular_obligation": "Reguläre Aufnahmeverpflichtung",
     "special_admissions": "Sonderaufnahmen",
@@ -60,6 +63,27 @@ DERIVED: dict[str, str] = {
     "title": "Titel",
     "rows": "Zeilen",
     "sources": "Quellen",
+    "reason": "Grund",
+    # analysis.regional
+    "census_population": "Einwohner (Zensus 2022)",
+    "member_census_population": "davon in einem Sicheren Hafen (Zensus 2022)",
+    "members_without_key": "Mitglieder ohne amtlichen Schlüssel",
+    "key_level": "Ebene des Schlüssels",
+    "member_kreise": "Kreise mit Sicherem Hafen",
+    "member_seekers": "Schutzsuchende dort",
+    "member_population": "Einwohner dort",
+    "member_per_1000": "Schutzsuchende je 1.000 Einwohner (Kreise mit Sicherem Hafen)",
+    "rest_kreise": "übrige Kreise",
+    "rest_seekers": "Schutzsuchende in den übrigen Kreisen",
+    "rest_population": "Einwohner der übrigen Kreise",
+    "rest_per_1000": "Schutzsuchende je 1.000 Einwohner (übrige Kreise)",
+    "kreise_unknown": "Meldegebiete ohne Zahl",
+    # report.sections
+    "period": "Zeitraum",
+    "in_sum": "In der Summe",
+    "arrived": "Angekommen",
+    "decisions": "Beschlüsse",
+    "amount": "Betrag (€)",
     # analysis.members
     "kreis_class": "Sicherer Hafen",
     "series": "Reihe",
@@ -95,7 +119,7 @@ DERIVED_VALUES: dict[str, dict[str, str]] = {
     # analysis.keys.RULES
     "rule": {
         "gwk": "GWK-Schlüssel für das Jahr",
-        "easy": "von EASY im Jahr angewandter Schlüssel",
+        "easy": "wie von EASY angewandt",
     },
     # analysis.scenario.WITHIN
     "within": {
@@ -110,30 +134,43 @@ DEFINITIONS: dict[str, str] = {
     "abgelehnte und offene Beschlüsse).",
     "members_per_million": "Sichere Häfen je eine Million Einwohner des Landes zum Stichtag der "
     "Bevölkerungszahl.",
-    "member_population_share": "Summe der Einwohner der erklärten Sicheren Häfen der Arten "
-    "kreisfreie Stadt, Stadt, Gemeinde, Samtgemeinde geteilt durch die Einwohner des Landes. "
-    "Leer, wenn für eine dieser Kommunen keine Einwohnerzahl vorliegt.",
+    "member_population_share": "Einwohner der Gemeinden, die zu einem erklärten Sicheren Hafen "
+    "gehören (die Gemeinde selbst, ihr Gemeindeverband, ihr Kreis oder ihr Land; jede Gemeinde "
+    "einmal gezählt), geteilt durch die Einwohner des Landes, beides nach dem Zensus 2022 "
+    "(15.05.2022). Leer, solange ein erklärtes Mitglied des Landes keinen amtlichen Schlüssel "
+    "hat.",
+    "places_per_1000": "Zugesagte Plätze mit bekannter Zahl je 1.000 Einwohner (beim Land: "
+    "Einwohner zum Stichtag der Tabelle; beim Mitglied: Zensus 2022).",
+    "member_per_1000": "Schutzsuchende je 1.000 Einwohner in den Meldegebieten, in denen ein "
+    "Kreis einen Sicheren Hafen hat (der Kreis selbst oder eine Gemeinde darin; Länder als "
+    "Mitglied zählen nicht). Meldegebiet: der Kreis, oder die Kreise, deren Ausländerbehörde "
+    "gemeinsam meldet. Stichtag 31.12.2024.",
+    "rest_per_1000": "Schutzsuchende je 1.000 Einwohner in den übrigen Meldegebieten des Landes.",
     "pledged_places": "Summe der zugesagten Plätze mit bekannter Zahl; leer, wenn keine Zusage "
     "eine Zahl nennt. Zusagen ohne Zahl werden gesondert gezählt, nicht als null.",
     "pledges_places_unknown": "Zahl der Zusagen ohne bekannte Platzzahl.",
-    "admissions": "Summe der Aufnahmen (Kennzahl 'arrived', sofern nicht anders gewählt) mit dem "
-    "Land als Bereich; leer, wenn keine Angabe vorliegt. Überlappende Zeiträume werden nicht "
-    "bereinigt. Zeile Deutschland: Summe der Länder (bundesweite Angaben ohne Land zählen "
-    "nicht).",
-    "admissions_not_exact": "Zahl der Aufnahmeangaben, die nicht exakt sind ('bis zu', 'etwa', "
-    "Spanne, 'mehr als') oder keinen Wert haben.",
-    "expected_admissions": "Anteil des Landes nach dem gewählten Königsteiner Schlüssel mal der "
-    "Summe der Aufnahmen aller Länder.",
-    "admissions_ratio": "Aufnahmen geteilt durch erwartete Aufnahmen; über 1 heißt: mehr als der "
-    "Anteil nach dem Königsteiner Schlüssel.",
-    "buendnis_members": "Zahl der Einträge mit Mitgliedschaft im Bündnis Städte Sicherer Häfen "
-    "('ja').",
+    "admitted_sichere_haefen": "Angekommene Personen, die Sichere Häfen des Landes als "
+    "Sichere Häfen aufgenommen haben (Programmart „Sichere Häfen“); je Mitglied die größte "
+    "Angabe (ein kumulierter Stand) und Angaben aus Zeiträumen, die sich damit nicht "
+    "überschneiden. Leer = unbekannt. Zeile Deutschland: Summe der Länder.",
+    "admitted_landesaufnahme": "Angekommene Personen in Landesaufnahmeprogrammen des Landes, "
+    "gezählt wie bei den Sicheren Häfen (je Programm kein Zeitraum doppelt).",
+    "admitted_bund_eu": "Angekommene Personen aus Bundes- und EU-Programmen (Seenotrettung "
+    "2018–2020, Griechenland 2020), soweit eine Quelle die Zahl für das Land nennt.",
+    "expected_admissions": "Anteil des Landes am Königsteiner Schlüssel der Länder mit bekannten "
+    "Aufnahmen als Sichere Häfen mal deren Summe; nur berechnet, wenn mindestens 12 der 16 "
+    "Länder eine bekannte Zahl haben.",
+    "admissions_ratio": "Aufnahmen als Sichere Häfen geteilt durch erwartete Aufnahmen; über 1 "
+    "heißt: mehr als der Anteil nach dem Königsteiner Schlüssel. Nur bei mindestens 12 "
+    "Ländern mit bekannter Zahl.",
+    "buendnis_members": "Zahl der erklärten Sicheren Häfen, die Mitglied im Bündnis Städte "
+    "Sicherer Häfen sind ('ja'); wo die Mitgliedschaft unbekannt ist, wird sie gesondert "
+    "gezählt.",
     "crediting": "Ob Sonderaufnahmen auf die Verteilquote angerechnet werden (ja / nein / "
     "unbekannt), laut Länderregeln.",
-    "admitted_by_pledging_members": "Aufnahmen in Kommunen, die im Land eine Zusage gemacht "
-    "haben; nur in der Zeile 'alle Kategorien', da Aufnahmen keine Kategorie tragen.",
-    "used_share": "Aufgenommen von zusagenden Kommunen geteilt durch zugesagte Plätze mit "
-    "bekannter Zahl.",
+    "admitted_by_pledging_members": "Angekommene Personen, die die Daten einer Zusage im Land "
+    "zuordnen (jeder Zeitraum einmal); nur in der Zeile 'alle Kategorien'.",
+    "used_share": "Aufnahmen auf diese Zusagen geteilt durch zugesagte Plätze mit bekannter Zahl.",
     "credited_total": "Mit Anrechnung (Praxis in Schleswig-Holstein) mindern Sonderaufnahmen die "
     "reguläre Verpflichtung: insgesamt max(Verpflichtung, Sonderaufnahmen).",
     "additional_total": "Ohne Anrechnung (Forderung der NRW-Initiative) kommen Sonderaufnahmen "
@@ -142,6 +179,26 @@ DEFINITIONS: dict[str, str] = {
 
 #: Shown for a missing value.
 UNKNOWN = "unbekannt"
+
+#: Decimals of derived figures, the same in every report, table, sentence and deck.
+DECIMALS: dict[str, int] = {
+    "members_per_million": 1,
+    "member_population_share": 1,
+    "key_share_percent": 2,
+    "share_percent": 2,
+    "expected_admissions": 1,
+    "admissions_ratio": 2,
+    "used_share": 2,
+}
+
+
+#: Shares (0–1) that tables show as percent ("20,4 %"), with the decimals of ``DECIMALS``.
+PERCENT: frozenset[str] = frozenset({"member_population_share", "used_share"})
+
+
+def decimals(column: str, default: int = 0) -> int:
+    """Decimals to show for a column (``DECIMALS``), else ``default``."""
+    return DECIMALS.get(column, default)
 
 
 def _catalogue_titles() -> dict[str, str]:
@@ -230,10 +287,13 @@ def status_class(key: str) -> str:
 
 
 def key_caption(key: Mapping[str, object] | pd.Series) -> str:
-    """Caption of a Königsteiner key (``key_shares(...)`` or its ``attrs``), e.g. for a figure
-    subtitle: "Königsteiner Schlüssel 2019 (von EASY im Jahr angewandter Schlüssel 2020)"."""
+    """Caption of a Königsteiner key (``key_shares(...)`` or its ``attrs``), naming key year
+    and rule: "Königsteiner Schlüssel 2019, wie von EASY 2020 angewandt" or "Königsteiner
+    Schlüssel 2020 (GWK-Schlüssel für das Jahr 2020)"."""
     attrs = key.attrs if isinstance(key, pd.Series) else key
     rule = value_label("rule", attrs["rule"])
+    if attrs["rule"] == "easy":
+        return f"Königsteiner Schlüssel {attrs['key_year']}, wie von EASY {attrs['year']} angewandt"
     return f"Königsteiner Schlüssel {attrs['key_year']} ({rule} {attrs['year']})"
 
 
@@ -241,7 +301,5 @@ def scenario_caption(scenario: Scenario) -> str:
     """The sentence under a what-if scenario (``analysis.scenario.Scenario``)."""
     persons = f"{int(scenario.persons):,}".replace(",", ".")
     where = f"{land_name(scenario.land)} {value_label('within', scenario.within)}"
-    return (
-        f"{persons} Personen nach dem Königsteiner Schlüssel {scenario.key_year} "
-        f"(Regel „{scenario.rule}“ für {scenario.year}); in {where}."
-    )
+    key = {"rule": scenario.rule, "year": scenario.year, "key_year": scenario.key_year}
+    return f"{persons} Personen nach dem {key_caption(key)}; in {where}."

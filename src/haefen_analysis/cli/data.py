@@ -46,8 +46,44 @@ def _coverage_table(data_dir: Path | None) -> Table:
 
 @app.command("coverage")
 def data_coverage(data_dir: DataDir = None) -> None:
-    """Abdeckung je Land: Mitglieder in den Daten vs. zuletzt veröffentlichte Zahl."""
+    """Abdeckung je Land: Mitglieder in den Daten vs. zuletzt veröffentlichte Zahl; Mitglieder
+    ohne amtlichen Schlüssel mit dem Grund."""
+    from haefen_analysis.analysis.coverage import members_without_key
+    from haefen_analysis.catalogue import labels
+
     console.print(_coverage_table(data_dir))
+    missing = members_without_key(data_dir)
+    if missing.empty:
+        say("Alle Mitglieder haben einen amtlichen Schlüssel (data/member_keys.csv).")
+        return
+    columns = ["name", "land_name", "reason"]
+    titles = labels.titles(columns)
+    console.print(table(f"Ohne amtlichen Schlüssel: {len(missing)}", missing, titles))
+
+
+@app.command("keys")
+def data_keys(
+    check: Annotated[
+        bool, typer.Option(help="Nur auflösen und melden, data/member_keys.csv nicht schreiben.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Amtliche Schlüssel der Mitglieder aus dem Gemeindeverzeichnis (data/member_keys.csv)."""
+    from haefen_analysis.ingest.member_keys import resolve_keys
+
+    result = resolve_keys(data_dir, write=not check)
+    target = result.written or "data/member_keys.csv (nicht geschrieben)"
+    say(
+        f"{target}: {len(result.keys)} Mitglieder mit Schlüssel, davon {result.kept} von Hand "
+        f"(mit Quelle); {len(result.unresolved)} nicht aufgelöst."
+    )
+    for member_id, name, land, reason in result.unresolved:
+        say(f"nicht aufgelöst: {name} ({member_id}, Land {land}): {reason}")
+    if result.unresolved:
+        say(
+            "Von Hand ergänzen: eine Zeile in data/member_keys.csv mit match=manual (ars, ags, "
+            "level) oder match=kreis (ags = Kreis), jeweils mit Quelle; dann erneut ausführen."
+        )
 
 
 @app.command("merge-research")

@@ -70,6 +70,10 @@ def summary(df) -> list[str]:
         f"Summenzeilen (Insgesamt): {int(df['is_total'].sum())}",
         f"Kodierung: {attrs['encoding']}",
     ]
+    for key, counts in attrs.get("levels", {}).items():
+        if len(counts) > 1:
+            shown = ", ".join(f"{level} {n}" for level, n in counts.items())
+            lines.append(f"Ebenen {key}: {shown} (Summen und Details getrennt: {key}_level)")
     if attrs.get("stand"):
         lines.append(f"Stand: {attrs['stand']}")
     lines += [f"Korrektur: {c}" for c in attrs.get("corrections", [])]

@@ -1,4 +1,5 @@
-"""Writing files: one atomic write for every output (reports, caches, merged rows, decks).
+"""Writing files: one atomic write for every output (reports, caches, merged rows, decks), and
+one for several files that change together (all or nothing).
 
 Readers (a web server, the next report run, an analyst's Excel) see the old file or the new
 one, never a part: the bytes go to a temporary file in the same folder, are flushed to disk
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING
 from haefen_analysis.errors import OutputError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     import pandas as pd
 
@@ -65,15 +66,8 @@ def _tag() -> str:
     return f"~{os.getpid()}~"
 
 
-def atomic_write(
-    path: Path, data: str | bytes, check: Callable[[Path], None] | None = None
-) -> Path:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
-
-    The temporary file lives in the same folder (``os.replace`` is atomic only within one file
-    system) and is removed when anything fails. ``check`` is called with the temporary file
-    before it replaces ``path``: if it raises, the old file stays and the error propagates.
-    """
+def _stage(path: Path, data: str | bytes) -> str:
+    """Write ``data`` to a flushed temporary file beside ``path``; return its name."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,16 +80,54 @@ def atomic_write(
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        if check is not None:
-            check(Path(tmp))
-        os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise output_error(path, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return tmp
+
+
+def atomic_write(
+    path: Path, data: str | bytes, check: Callable[[Path], None] | None = None
+) -> Path:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
+
+    The temporary file lives in the same folder (``os.replace`` is atomic only within one file
+    system) and is removed when anything fails. ``check`` is called with the temporary file
+    before it replaces ``path``: if it raises, the old file stays and the error propagates.
+    """
+    checks = None if check is None else (lambda staged: check(staged[path]))
+    return atomic_write_all({path: data}, checks)[0]
+
+
+def atomic_write_all(
+    files: Mapping[Path, str | bytes], check: Callable[[dict[Path, Path]], None] | None = None
+) -> list[Path]:
+    """Write several files all or nothing: every temporary file is written and flushed first,
+    then ``check`` gets them (target → temporary file), then all are renamed; a failure before
+    the renames leaves every target as it was."""
+    staged: list[tuple[str, Path]] = []
+    target = None
+    try:
+        for target, data in files.items():
+            staged.append((_stage(target, data), target))
+        if check is not None:
+            check({path: Path(tmp) for tmp, path in staged})
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OutputError):
+            raise
+        raise output_error(target, exc) from None
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return [path for _, path in staged]
 
 
 def private_folder(parent: Path, prefix: str) -> Path:
@@ -158,11 +190,16 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV text: no index, "\\n" line ends, formula cells neutralised (the form of
+    every CSV written)."""
+    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
+
+
 def write_csv(frame: pd.DataFrame, path: Path, check: Callable[[Path], None] | None = None) -> Path:
-    """A table as UTF-8 CSV (no index, "\\n" line ends, formula cells neutralised), written
-    atomically (``check`` as for ``atomic_write``)."""
-    data = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
-    return atomic_write(path, data, check)
+    """A table as UTF-8 CSV (``csv_text``), written atomically (``check`` as for
+    ``atomic_write``)."""
+    return atomic_write(path, csv_text(frame).encode("utf-8"), check)
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> Path:

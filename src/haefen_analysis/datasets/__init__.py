@@ -125,8 +125,57 @@ def population(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 def members(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Sichere Häfen (all statuses: a revocation stays a fact)."""
-    return load("members", data_dir)
+    """Sichere Häfen (all statuses: a revocation stays a fact), each with its official key:
+    ``ars``, ``ags``, ``key_level``, ``key_name`` (the name in the directory) and the
+    DCAT-AP.de ``geocoding_uri`` (<NA> for a member without a row in ``member_keys``;
+    ``analysis.coverage.members_without_key`` says why)."""
+    from haefen_analysis.ingest.member_keys import geocoding_uri
+
+    mem = load("members", data_dir)
+    keys = member_keys(data_dir)[["member_id", "ars", "ags", "level", "matched_name"]]
+    keys = keys.rename(columns={"level": "key_level", "matched_name": "key_name"})
+    out = mem.merge(keys, on="member_id", how="left")
+    uris = [geocoding_uri(a, lv) for a, lv in zip(out["ars"], out["key_level"], strict=True)]
+    out["geocoding_uri"] = pd.array(uris, dtype="string")
+    return out
+
+
+def member_keys(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Official keys of the members, validated: the catalogue's rules and ``check_keys`` (the
+    Land prefix is the member's Land, the key is in the directory). Empty (with the columns)
+    in a data folder without the table."""
+    dd = Path(data_dir) if data_dir is not None else None
+    res = resource("member_keys", dd)
+    if not _files(res, dd):
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in res.columns})
+    stamp = tuple(version(n, dd) for n in ("member_keys", "members", "gemeinden", "kreise"))
+    return _checked_keys(dd, stamp).copy()
+
+
+@cache
+def _checked_keys(data_dir: Path | None, stamp: tuple) -> pd.DataFrame:
+    from haefen_analysis.ingest.member_keys import check_keys
+
+    keys = load("member_keys", data_dir)
+    gemeinden = set(load("gemeinden", data_dir)["ars"])
+    kreise = set(load("kreise", data_dir)["ags"])
+    label = " + ".join(p for p, *_ in version("member_keys", data_dir))
+    problems = check_keys(keys, load("members", data_dir), gemeinden, kreise, label)
+    if problems:
+        raise DataValidationError(problems)
+    return keys
+
+
+def gemeinden(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The municipal directory: every Gemeinde with ARS, AGS, name, Kreis, Zensus 2022
+    population."""
+    return load("gemeinden", data_dir)
+
+
+def kreise(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The 400 Kreise: population and protection seekers (31.12.2024) by top-level status,
+    per 1,000 inhabitants of the reporting area."""
+    return load("kreise", data_dir)
 
 
 #: Kinds of offer that promise places (a capacity statement or a request does not).

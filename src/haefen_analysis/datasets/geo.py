@@ -1,15 +1,16 @@
 """Geometries of Germany and member locations, from the committed files in ``data/geo/``.
 
 The files are built by ``scripts/build_geodata.py`` (BKG VG250 Kreise, Länder dissolved from
-them, GeoNames places) so nothing here touches the network. ``locate_members`` gives every
-member coordinates and a Kreis AGS; a name it cannot place unambiguously is reported (warning
-and ``match == "unresolved"`` with the reason), never guessed.
+them, GeoNames places) so nothing here touches the network. ``locate_members`` places every
+member through its official key (``data/member_keys.csv``): a Land or Kreis as its area, a
+Gemeinde or Gemeindeverband at the GeoNames place of its name within its Kreis, else at the
+Kreis's representative point, flagged as such ("Lage: Kreismittelpunkt"). A member without a
+key is reported with the reason (warning and ``match == "unresolved"``), never guessed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
 import warnings
 from functools import cache
 from pathlib import Path
@@ -22,28 +23,17 @@ from haefen_analysis.common.files import write_parquet
 from haefen_analysis.common.frames import require_columns
 from haefen_analysis.errors import LocationError
 from haefen_analysis.ingest import codes
+from haefen_analysis.ingest.directory import VERBAND_WORDS, full_key, short_key, strip_words
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-#: Member kinds and how they are drawn.
-POINT_KINDS = {"kreisfreie_stadt", "stadt", "gemeinde", "samtgemeinde"}
-KREIS_KINDS = {"landkreis", "region"}
-LAND_KINDS = {"land"}
-KINDS = POINT_KINDS | KREIS_KINDS | LAND_KINDS
-
-#: Words in front of a Kreis name that VG250 leaves out ("Landkreis Göttingen" -> Göttingen).
-KREIS_PREFIX = re.compile(r"^(landkreis|kreis|lk|lkr)\s+")
-#: Titles in front of a town name ("Hansestadt Lübeck", "Stadt Halle (Westf.)").
-TOWN_PREFIX = re.compile(
-    r"^(stadt|gemeinde|markt|flecken|samtgemeinde|hansestadt|universitaetsstadt|lutherstadt"
-    r"|landeshauptstadt|bundesstadt|kreisstadt|grosse kreisstadt|wissenschaftsstadt)\s+"
-)
-#: Qualifiers after a town name that GeoNames often leaves out ("Rottenburg am Neckar").
-TOWN_SUFFIX = re.compile(r"\s+(am|an der|im|in|in der|ob der|bei|vor der|auf der|a|i)\s+.*$")
-PARENTHESIS = re.compile(r"\s*\(.*\)\s*$")
-LANDKREIS_BEZ = {"Landkreis", "Kreis"}
-STADTKREIS_BEZ = {"Kreisfreie Stadt", "Stadtkreis"}
+#: Columns ``locate_members`` needs: the member and its key (``datasets.members()`` has them).
+MEMBER_COLUMNS = ("member_id", "name", "kind", "land", "ars", "key_level", "key_name")
+#: Geometry drawn per key level.
+GEOMETRY_LEVEL = {"land": "land", "kreis": "kreis", "gemeindeverband": "point", "gemeinde": "point"}
+#: The flag of a point that is not the place itself.
+KREIS_POINT = "Lage: Kreismittelpunkt"
 
 RESULT_COLUMNS = [
     "member_id",
@@ -97,59 +87,34 @@ def places(data_dir: Path | None = None) -> pd.DataFrame:
     return _read_places(config.geo_dir(data_dir) / "places.csv").copy()
 
 
-def _key(name: str) -> str:
-    return codes.fold(name)
-
-
-def _town_variants(name: str) -> list[str]:
-    """Shorter spellings to try when the full name is not in GeoNames, most specific first:
-    without title ("Hansestadt"), without "(Westf.)", without "am Neckar"."""
-    key = _key(name)
-    bare = TOWN_PREFIX.sub("", _key(PARENTHESIS.sub("", name)))
-    variants = (TOWN_PREFIX.sub("", key), bare, TOWN_SUFFIX.sub("", bare))
-    return [v for v in dict.fromkeys(variants) if v and v != key]
-
-
 class _Index:
-    """Name lookups over places and Kreise, built once per data folder."""
+    """GeoNames places by Kreis and name key, the Kreise and Länder, built once per folder."""
 
     def __init__(self, data_dir: Path | None) -> None:
         self.places = places(data_dir)
-        self.kreise = kreise(data_dir)
-        self.laender = laender_geo(data_dir)
-        self.by_name = self._index(self.places["name"].map(_key))
-        alias_keys = self.places["alternate_names"].str.split("|").explode()
-        alias_keys = alias_keys[alias_keys != ""].map(_key)
-        self.by_alias = self._index(alias_keys)
+        self.population = self.places["population"].fillna(0)
+        self.kreise = kreise(data_dir).set_index("ags")
+        self.laender = laender_geo(data_dir).set_index("ags")
+        self.keys: dict[tuple[str, str], list[int]] = {}
+        names = self.places["name"] + "|" + self.places["alternate_names"]
+        for row, (kreis, spelled) in enumerate(zip(self.places["kreis_ags"], names, strict=True)):
+            for name in filter(None, spelled.split("|")):
+                for key in {full_key(name), short_key(name)}:
+                    bucket = self.keys.setdefault((kreis, key), [])
+                    if row not in bucket:
+                        bucket.append(row)
 
-    @staticmethod
-    def _index(keys: pd.Series) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = {}
-        for row, key in keys.items():
-            if row not in index.setdefault(key, []):
-                index[key].append(int(row))  # type: ignore[arg-type]
-        return index
-
-    def towns(self, key: str, land: str | None) -> tuple[list[int], list[int]]:
-        """Place rows whose name (first) or alternate name (second) folds to ``key``."""
-        result = []
-        for index in (self.by_name, self.by_alias):
-            rows = index.get(key, [])
-            if land is not None:
-                rows = [r for r in rows if self.places.at[r, "land"] == land]
-            result.append(rows)
-        return result[0], result[1]
-
-    def kreis(self, name: str, land: str | None, bez: set[str]) -> pd.DataFrame:
-        names = self.kreise["name"].map(_key)
-        mask = self.kreise["bez"].isin(bez)
-        if land is not None:
-            mask &= self.kreise["land"] == land
-        for key in dict.fromkeys((_key(name), KREIS_PREFIX.sub("", _key(name)))):
-            hits = self.kreise[mask & (names == key)]
-            if len(hits):
-                return hits
-        return self.kreise.iloc[0:0]
+    def place(self, kreis: str, names: list[str]) -> tuple[int | None, str]:
+        """The GeoNames place in ``kreis`` called by one of ``names`` (most specific name
+        first: full spelling, then the short one); several of one name: the most populous,
+        since the key already fixed which member it is."""
+        for key in [full_key(n) for n in names] + [short_key(n) for n in names]:
+            rows = self.keys.get((kreis, key), [])
+            if rows:
+                best = max(rows, key=lambda r: (self.population.iat[r], -r))
+                how = "exact" if key == full_key(names[0]) else "alias"
+                return best, how
+        return None, ""
 
 
 @cache
@@ -157,160 +122,104 @@ def _index(data_dir: Path | None) -> _Index:
     return _Index(data_dir)
 
 
-def _land(value: object, data_dir: Path | None) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    if str(value).strip() == "":
-        return None
-    return codes.land_code(value, data_dir)
+def _area_point(geometry: object) -> tuple[float, float]:
+    point = geometry.representative_point()  # type: ignore[attr-defined]
+    return round(point.y, 5), round(point.x, 5)
 
 
-def _normalise_kind(kind: object) -> str:
-    return re.sub(r"[^a-z]+", "_", codes.fold(str(kind))).strip("_")
+def _kreis_label(index: _Index, ags: str) -> str:
+    kreis = index.kreise.loc[ags]
+    own = kreis["name"]
+    if own.split()[0] in {"Region", "Städteregion", "Regionalverband"}:
+        return own
+    return f"{kreis['bez']} {own}"
 
 
-def _describe(index: _Index, rows: list[int]) -> str:
-    shown = [
-        f"{index.places.at[r, 'name']} (Kreis {index.places.at[r, 'kreis_ags']})" for r in rows
-    ]
-    return "; ".join(shown)
-
-
-def _locate_town(index: _Index, name: str, land: str | None, seat: bool) -> dict[str, object]:
-    """Try the full name, then its aliases, then shorter variants; stop at the first tier
-    with hits. More than one hit in a tier is ambiguous and reported, never picked."""
-    tiers = [(_key(name), "exact", "alias")]
-    tiers += [(v, "variant", "variant") for v in _town_variants(name)]
-    for key, by_name, by_alias in tiers:
-        named, aliased = index.towns(key, land)
-        for rows, how in ((named, by_name), (aliased, by_alias)):
-            if len(rows) == 1:
-                place = index.places.loc[rows[0]]
-                return {
-                    "lat": float(place["lat"]),
-                    "lon": float(place["lon"]),
-                    "kreis_ags": place["kreis_ags"],
-                    "land": place["land"],
-                    "match": "seat" if seat else how,
-                    "matched_name": place["name"],
-                    "geonameid": int(place["geonameid"]),
-                    "note": (f"Sitz der Samtgemeinde ({how})" if seat else ""),
-                }
-            if len(rows) > 1:
-                where = "im Land" if land else "ohne Land"
-                return _unresolved(f"mehrdeutig {where}: {_describe(index, rows)}")
-    where = f"im Land {land}" if land else "in Deutschland"
-    return _unresolved(f"kein Ort dieses Namens {where} in GeoNames (cities500)")
+def _locate(index: _Index, member: object, aliases: tuple[str, ...]) -> dict[str, object]:
+    """One keyed member: its area, or its place within its Kreis, or the Kreis's point."""
+    ars, level = str(member.ars), str(member.key_level)
+    if level == "land":
+        lat, lon = _area_point(index.laender.loc[ars[:2], "geometry"])
+        own = index.kreise.index[index.kreise.index.str[:2] == ars[:2]]
+        return {
+            "lat": lat,
+            "lon": lon,
+            "kreis_ags": own[0] if len(own) == 1 else pd.NA,  # city states
+            "match": "exact",
+            "matched_name": index.laender.loc[ars[:2], "name"],
+        }
+    kreis = ars[:5]
+    if kreis not in index.kreise.index:
+        return _unresolved(f"Kreis {kreis} des Schlüssels {ars} nicht in den Geodaten")
+    lat, lon = _area_point(index.kreise.loc[kreis, "geometry"])
+    area = {"lat": lat, "lon": lon, "kreis_ags": kreis, "matched_name": _kreis_label(index, kreis)}
+    if level == "kreis":
+        return area | {"match": "exact"}
+    names = [strip_words(str(member.name), VERBAND_WORDS)]
+    names += [str(member.key_name)] if pd.notna(member.key_name) else []
+    row, how = index.place(kreis, [*names, *aliases])
+    if row is None:
+        return area | {
+            "match": "kreis",
+            "note": f"{KREIS_POINT} ({area['matched_name']}): kein GeoNames-Ort "
+            f"{names[0]!r} im Kreis",
+        }
+    place = index.places.loc[row]
+    seat = level == "gemeindeverband"
+    note = {True: f"Sitz des Gemeindeverbands ({place['name']})", False: ""}[seat]
+    if how == "alias" and not seat:
+        note = f"Lage: GeoNames-Ort {place['name']} im Kreis {kreis}"
+    return {
+        "lat": float(place["lat"]),
+        "lon": float(place["lon"]),
+        "kreis_ags": kreis,
+        "match": "seat" if seat else how,
+        "matched_name": place["name"],
+        "geonameid": int(place["geonameid"]),
+        "note": note,
+    }
 
 
 def _unresolved(note: str) -> dict[str, object]:
     return {"match": "unresolved", "note": note}
 
 
-def _area_point(geometry: object) -> tuple[float, float]:
-    point = geometry.representative_point()  # type: ignore[attr-defined]
-    return round(point.y, 5), round(point.x, 5)
-
-
-def _locate_kreis(index: _Index, name: str, land: str | None) -> dict[str, object]:
-    hits = index.kreis(name, land, LANDKREIS_BEZ)
-    if len(hits) != 1:
-        what = "mehrdeutig" if len(hits) else "kein Landkreis dieses Namens"
-        return _unresolved(f"{what} (VG250 Kreise, Land {land or 'unbekannt'})")
-    kreis = hits.iloc[0]
-    lat, lon = _area_point(kreis.geometry)
-    own_name = kreis["name"]
-    if own_name.split()[0] not in {"Region", "Städteregion", "Regionalverband"}:
-        own_name = f"{kreis['bez']} {own_name}"
-    exact = _key(name) in {_key(kreis["name"]), _key(own_name)}
-    return {
-        "lat": lat,
-        "lon": lon,
-        "kreis_ags": kreis["ags"],
-        "land": kreis["land"],
-        "match": "exact" if exact else "variant",
-        "matched_name": own_name,
-    }
-
-
-def _locate_stadtkreis(index: _Index, name: str, land: str | None) -> dict[str, object]:
-    """A kreisfreie Stadt is a Kreis itself: AGS from the Kreis, point from GeoNames."""
-    town = _locate_town(index, name, land, seat=False)
-    hits = index.kreis(name, land, STADTKREIS_BEZ)
-    if town["match"] != "unresolved":
-        if len(hits) == 1 and hits.iloc[0]["ags"] != town["kreis_ags"]:
-            town["note"] = f"Punkt liegt in Kreis {town['kreis_ags']}, nicht {hits.iloc[0]['ags']}"
-        return town
-    if len(hits) == 1:
-        kreis = hits.iloc[0]
-        lat, lon = _area_point(kreis.geometry)
-        return {
-            "lat": lat,
-            "lon": lon,
-            "kreis_ags": kreis["ags"],
-            "land": kreis["land"],
-            "match": "kreis",
-            "matched_name": f"{kreis['bez']} {kreis['name']}",
-            "note": "Punkt im Stadtgebiet (VG250), nicht aus GeoNames",
-        }
-    return town
-
-
-def _locate_land(index: _Index, name: str, land: str | None, data_dir: Path | None):
-    try:
-        code = land or codes.land_code(name, data_dir)
-    except codes.UnknownLandError as err:
-        return _unresolved(str(err))
-    area = index.laender[index.laender["ags"] == code].iloc[0]
-    lat, lon = _area_point(area.geometry)
-    own = index.kreise.loc[index.kreise["land"] == code, "ags"]
-    return {
-        "lat": lat,
-        "lon": lon,
-        "kreis_ags": own.iloc[0] if len(own) == 1 else pd.NA,  # city states
-        "land": code,
-        "match": "exact",
-        "matched_name": area["name"],
-    }
-
-
-def locate_members(members: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
+def locate_members(
+    members: pd.DataFrame,
+    data_dir: Path | None = None,
+    *,
+    aliases: dict[str, tuple[str, ...]] | None = None,
+    reasons: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """One row per member: ``lat``, ``lon``, ``kreis_ags``, ``geometry_level`` ("point",
-    "kreis", "land"), ``match`` ("exact", "alias", "variant", "seat", "kreis", "unresolved"),
-    ``matched_name``, ``geonameid`` and a German ``note`` saying why a row is unresolved.
+    "kreis", "land"), ``match`` ("exact", "alias", "seat", "kreis" = the Kreis's point,
+    "unresolved"), ``matched_name``, ``geonameid`` and a German ``note`` (the flag of a Kreis
+    point, the reason a member is unresolved).
 
-    ``members`` needs ``member_id``, ``name``, ``kind`` and ``land`` (AGS code or any Land
-    spelling, may be empty). Unresolved members are also named in one warning.
-    """
-    require_columns(members, ("member_id", "name", "kind", "land"), "Mitglieder", LocationError)
+    ``members`` needs ``MEMBER_COLUMNS`` (``datasets.members()``); ``aliases`` (member_id →
+    other names) help find the place ("Westerland" for Sylt), ``reasons`` (member_id → why it
+    has no key) go into the note of unkeyed members. Unresolved members are also named in one
+    warning."""
+    require_columns(members, MEMBER_COLUMNS, "Mitglieder", LocationError)
     index = _index(data_dir)
     rows = []
     for position, member in enumerate(members.itertuples(index=False)):
-        kind = _normalise_kind(member.kind)
-        try:
-            land = _land(member.land, data_dir)
-        except codes.UnknownLandError as err:
+        land = str(member.land) if pd.notna(member.land) else None
+        if pd.isna(member.ars):
+            why = (reasons or {}).get(member.member_id, "`haefen data keys` ausführen")
+            found, level = _unresolved(f"kein amtlicher Schlüssel: {why}"), None
+        elif member.key_level not in GEOMETRY_LEVEL:
             raise LocationError(
-                f"Mitglieder, Zeile {position} (member_id {member.member_id!r}), "
-                f"Spalte 'land': {err}"
-            ) from err
-        if kind not in KINDS:
-            raise LocationError(
-                f"Mitglieder, Zeile {position} (member_id {member.member_id!r}), Spalte 'kind': "
-                f"{member.kind!r} ist keine der Arten {', '.join(sorted(KINDS))}"
+                f"Mitglieder, Zeile {position} (member_id {member.member_id!r}), Spalte "
+                f"'key_level': {member.key_level!r} ist keine der Ebenen "
+                f"{', '.join(GEOMETRY_LEVEL)}"
             )
-        if kind in LAND_KINDS:
-            found, level = _locate_land(index, member.name, land, data_dir), "land"
-        elif kind in KREIS_KINDS:
-            found, level = _locate_kreis(index, member.name, land), "kreis"
-        elif kind == "kreisfreie_stadt":
-            found, level = _locate_stadtkreis(index, member.name, land), "point"
         else:
-            found = _locate_town(index, member.name, land, seat=kind == "samtgemeinde")
-            level = "point"
-        row = {"member_id": member.member_id, "name": member.name, "kind": kind, "land": land}
-        row |= {"geometry_level": level} | found
-        rows.append(row)
+            aka = (aliases or {}).get(member.member_id, ())
+            found, level = _locate(index, member, aka), GEOMETRY_LEVEL[member.key_level]
+            land = str(member.ars)[:2]
+        row = {"member_id": member.member_id, "name": member.name, "kind": member.kind}
+        rows.append(row | {"land": land, "geometry_level": level} | found)
     result = pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
     result = result.astype(
         {
@@ -340,22 +249,30 @@ def unresolved(located: pd.DataFrame) -> pd.DataFrame:
     return lost[["member_id", "name", "kind", "land", "note"]].reset_index(drop=True)
 
 
-def locate_members_cached(members: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
+def locate_members_cached(
+    members: pd.DataFrame,
+    data_dir: Path | None = None,
+    *,
+    aliases: dict[str, tuple[str, ...]] | None = None,
+    reasons: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """``locate_members``, remembered in ``data/cache/``: a report run asks ~240 times for
-    the same answer (~0.7 s each). Keyed by the members' names, kinds and Länder and by the
-    geodata's provenance, so any change to either computes afresh; a read-only data folder
-    only loses the speed-up."""
+    the same answer. Keyed by the members (names, kinds, Länder, keys), the aliases, the
+    reasons and the geodata's provenance, so any change computes afresh; a read-only data
+    folder only loses the speed-up."""
     import hashlib
 
-    columns = ["member_id", "name", "kind", "land"]
     digest = hashlib.sha256(
-        pd.util.hash_pandas_object(members[columns].astype(str), index=False).to_numpy().tobytes()
+        pd.util.hash_pandas_object(members[list(MEMBER_COLUMNS)].astype(str), index=False)
+        .to_numpy()
+        .tobytes()
     )
+    digest.update(repr((sorted((aliases or {}).items()), sorted((reasons or {}).items()))).encode())
     digest.update((config.geo_dir(data_dir) / "provenance.json").read_bytes())
     path = config.cache_dir(data_dir) / f"member_locations-{digest.hexdigest()[:16]}.parquet"
     if path.exists():
         return pd.read_parquet(path)
-    located = locate_members(members, data_dir)
+    located = locate_members(members, data_dir, aliases=aliases, reasons=reasons)
     with contextlib.suppress(OSError):
         write_parquet(located, path)
     return located

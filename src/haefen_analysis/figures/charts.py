@@ -63,13 +63,14 @@ def per_land_bars(
 ) -> go.Figure:
     """Horizontal bars of one per-Land column, sorted; ``highlight`` (AGS) in a strong colour,
     the others grey; an optional reference line (e.g. 1 = exactly its Königsteiner share).
-    Länder without a value are listed as "keine Angabe" instead of being dropped. ``label``
+    Länder without a value are listed as "unbekannt" instead of being dropped. ``label``
     (axis and title) defaults to the column's German title."""
     label = label or labels.title(column)
     t = table[table.index != codes.GERMANY].copy()
     t = t.sort_values(column, ascending=True, na_position="first")
     colours = [theme.OKABE_ITO[5] if code == highlight else theme.OKABE_ITO[4] for code in t.index]
-    text = [theme.format_number(v, 2 if t[column].dtype.kind == "f" else 0) for v in t[column]]
+    places = labels.decimals(column, 2 if t[column].dtype.kind == "f" else 0)
+    text = [theme.format_number(v, places) for v in t[column]]
     values = pd.to_numeric(t[column], errors="coerce").astype(float).fillna(0)
     fig = go.Figure(
         go.Bar(
@@ -89,17 +90,35 @@ def per_land_bars(
     return fig
 
 
-def pledges_vs_admissions(offer: pd.DataFrame, *sources: str) -> go.Figure:
-    """Pledged places and admissions by pledging members, per Land
-    (``analysis.cumulative_offer`` rows of category "all")."""
-    rows = offer[(offer["category"] == "all") & (offer["land"] != codes.GERMANY)]
-    names = [codes.land_name(c) for c in rows["land"]]
+#: The bars of ``pledges_vs_admissions``: places pledged, then admissions by programme kind.
+OFFER_BARS = (
+    ("pledged_places", theme.OKABE_ITO[1]),
+    ("admitted_sichere_haefen", theme.OKABE_ITO[5]),
+    ("admitted_landesaufnahme", theme.OKABE_ITO[2]),
+    ("admitted_bund_eu", theme.OKABE_ITO[6]),
+)
+
+
+def pledges_vs_admissions(table: pd.DataFrame, *sources: str) -> go.Figure:
+    """Pledged places and the admissions of each programme kind per Land (columns of the
+    per-Land table), side by side and never added up: a Land programme is not a pledge kept.
+    Länder with none of these figures are left out; an unknown figure has no bar."""
+    columns = [c for c, _ in OFFER_BARS]
+    rows = table[(table.index != codes.GERMANY) & table[columns].notna().any(axis=1)]
+    names = list(rows["land_name"])
     fig = go.Figure(layout=_layout("Zusagen und Aufnahmen je Land", "", "Personen", *sources))
-    for col, colour in (
-        ("pledged_places", theme.OKABE_ITO[1]),
-        ("admitted_by_pledging_members", theme.OKABE_ITO[5]),
-    ):
+    for col, colour in OFFER_BARS:
         values = pd.to_numeric(rows[col], errors="coerce").astype(float)
-        fig.add_trace(go.Bar(x=names, y=values, name=labels.title(col), marker_color=colour))
+        text = [theme.format_number(v) for v in values]
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=values,
+                name=labels.title(col),
+                marker_color=colour,
+                customdata=text,
+                hovertemplate="%{x}: %{customdata}<extra>" + labels.title(col) + "</extra>",
+            )
+        )
     fig.update_layout(barmode="group")
     return fig

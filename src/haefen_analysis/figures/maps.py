@@ -28,13 +28,17 @@ from haefen_analysis.common.sources import short_source
 from haefen_analysis.datasets import geo
 from haefen_analysis.figures import theme
 from haefen_analysis.ingest import codes
+from haefen_analysis.report.counts import count_text
 
 if TYPE_CHECKING:
     from haefen_analysis.analysis.members import MapLayers
 
 CRS = "EPSG:3035"
-MAX_MARKER = 40.0
+MAX_MARKER = 30.0
 MIN_MARKER = 7.0
+#: Marker area grows with the value up to this many (places); larger values get the largest
+#: marker, so one big pledge does not cover a whole region (the Ruhr) – the map says so.
+SIZE_CAP = 100
 #: At most this many colour classes in a choropleth (more do not print distinguishably).
 MAX_CLASSES = 7
 
@@ -198,11 +202,13 @@ def _fill_traces(
     decimals: int,
     bins: int | list[float] | None,
     colours: dict[str, str] | None = None,
+    notes: pd.Series | None = None,
 ) -> list[dict]:
     """One filled trace per class (legend entry), then one invisible marker per area that
-    carries the hover text. Numbers get sequential colours (light = low), anything else
-    (text, bool) Okabe-Ito colours – or ``colours`` per class, in the order of a categorical's
-    categories – and missing values grey."""
+    carries the hover text (with the area's entry of ``notes``, escaped). Numbers get
+    sequential colours (light = low), anything else (text, bool) Okabe-Ito colours – or
+    ``colours`` per class, in the order of a categorical's categories – and missing values
+    grey."""
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     if numeric:
         classes = _classes(values, bins, decimals)
@@ -242,13 +248,21 @@ def _fill_traces(
             "y": areas["py"].to_numpy(),
             "mode": "markers",
             "marker": {"size": 14, "opacity": 0},
-            "customdata": np.column_stack([areas["label"], text]),
+            "customdata": np.column_stack([areas["label"], text, _notes(areas, notes)]),
             "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{label}: %{{customdata[1]}}"
-            "<extra></extra>",
+            "%{customdata[2]}<extra></extra>",
             "showlegend": False,
         }
     )
     return traces
+
+
+def _notes(areas: pd.DataFrame, notes: pd.Series | None) -> list[str]:
+    """Hover lines of notes per area ("" where none), HTML-escaped."""
+    if notes is None:
+        return [""] * len(areas)
+    shown = areas["ags"].map(notes)
+    return ["" if pd.isna(n) or not n else f"<br>{html.escape(str(n))}" for n in shown]
 
 
 def _figure(traces: list[dict], layout: dict) -> go.Figure:
@@ -315,52 +329,72 @@ def _declared_text(row: pd.Series) -> str:
     return str(value)
 
 
+def _count_line(row: pd.Series, column: str, text: str) -> str | None:
+    """A hover line by the count rule: the known sum, how many have no number, or that none
+    is in the data."""
+    if column not in row:
+        return None
+    unknown = row.get(f"{column}_unknown", 0)
+    unknown = 0 if unknown is None or pd.isna(unknown) else int(unknown)
+    rows = row.get(f"{column}_rows")
+    rows = None if rows is None or pd.isna(rows) else int(rows)
+    return f"{text}: {count_text(row[column], unknown, rows, empty='keine in den Daten')}"
+
+
 def _hover_lines(row: pd.Series, status_label: str, size_label: str) -> str:
     """Hover text; values from data are HTML-escaped (plotly renders hover text as HTML)."""
     lines = [f"<b>{html.escape(str(row['name']))}</b>", status_label]
     declared = _declared_text(row)
     if declared:
         lines.append(f"Beschluss: {html.escape(declared)}")
-    for column, text in (("pledged", "Zusagen"), ("admitted", "Aufnahmen")):
-        if column in row:
-            lines.append(f"{text}: {theme.format_number(row[column])}")
+    for column, text in (("pledged", size_label), ("admitted", "Aufnahmen als Sicherer Hafen")):
+        line = _count_line(row, column, text)
+        if line:
+            lines.append(line)
     if "pledged" not in row and "admitted" not in row:
         lines.append(f"{size_label}: {theme.format_number(row.get('size_value'))}")
+    note = row.get("location_note")
+    if isinstance(note, str) and note.startswith("Lage:"):  # the point is not the place itself
+        lines.append(html.escape(note))
     if "source" in row and pd.notna(row["source"]):
         lines.append(f"Quelle: {html.escape(short_source(row['source']))}")
     return "<br>".join(lines)
 
 
 def _marker_sizes(size_value: pd.Series) -> np.ndarray:
-    """Marker area proportional to the value; NA and zero get the smallest marker."""
-    numbers = pd.to_numeric(size_value, errors="coerce").astype(float)
+    """Marker area proportional to the value up to ``SIZE_CAP``; NA and zero get the smallest
+    marker."""
+    numbers = pd.to_numeric(size_value, errors="coerce").astype(float).clip(upper=SIZE_CAP)
     top = numbers.max()
     if not np.isfinite(top) or top <= 0:
         return np.full(len(numbers), MIN_MARKER)
-    return np.maximum(MIN_MARKER, MAX_MARKER * np.sqrt(numbers.fillna(0.0) / top)).to_numpy()
+    return np.maximum(MIN_MARKER, MAX_MARKER * np.sqrt(numbers.fillna(0.0) / SIZE_CAP)).to_numpy()
 
 
 def _member_areas(
-    frame: pd.DataFrame | None, areas: pd.DataFrame, size_label: str
-) -> tuple[list[dict], set[str]]:
-    """Members that are Länder or Kreise, filled with their status colour; the legend entry
-    comes from the marker traces (returned status keys), so it shows the symbol too."""
+    frame: pd.DataFrame | None, areas: pd.DataFrame, size_label: str, what: str
+) -> list[dict]:
+    """Members that are Länder or Kreise, filled with their status colour; the first area of
+    each status has a legend entry of its own ("erklärt (Kreis)"), so a fill is never
+    unexplained."""
     if frame is None or frame.empty:
-        return [], set()
+        return []
     frame = frame.assign(ags=frame["ags"].astype(str))
     _check_index(frame.set_index("ags")["name"], areas, "member_map areas")
     by_ags = areas.set_index("ags")
-    traces, keys = [], set()
+    traces: list[dict] = []
     for _, row in frame.iterrows():
         key = theme.status_key(row["status"], row.get("buendnis_member"))
         name = labels.status_class(key)
         colour, _symbol = theme.STATUS_STYLE[key]
         area = by_ags.loc[row["ags"]]
         hover = _hover_lines(row, name, size_label)
-        fill = _translucent(colour)
-        traces.append(_area_trace(area["x"], area["y"], fill, hover, legendgroup=name))
-        keys.add(key)
-    return traces, keys
+        legend = f"{name} ({what})"
+        trace = _area_trace(area["x"], area["y"], _translucent(colour), hover, legendgroup=legend)
+        if legend not in {t["name"] for t in traces if "name" in t}:
+            trace |= {"name": legend, "showlegend": True}
+        traces.append(trace)
+    return traces
 
 
 def _translucent(colour: str, alpha: float = 0.55) -> str:
@@ -368,43 +402,9 @@ def _translucent(colour: str, alpha: float = 0.55) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def member_map(
-    points: pd.DataFrame,
-    *,
-    title: str = "Sichere Häfen",
-    size_label: str = "Zugesagte Plätze",
-    land_areas: pd.DataFrame | None = None,
-    kreis_areas: pd.DataFrame | None = None,
-    land: str | None = None,
-    data_dir: Path | None = None,
-) -> go.Figure:
-    """Members as points (area ∝ ``size_value``) coloured and shaped by status; members that
-    are Länder or Kreise (``land_areas`` / ``kreis_areas``, keyed by ``ags``) as filled areas.
-
-    ``points`` needs name, lat, lon, status (declared/revoked/rejected/pending),
-    buendnis_member (yes/no/unknown), size_value (may be NA); optional declared_on (a date
-    with declared_on_precision, or its text),
-    pledged, admitted, source (shown on hover). ``land`` zooms to one Land with its Kreise.
-    """
-    needed = ("name", "lat", "lon", "status", "buendnis_member", "size_value")
-    require_columns(points, needed, "member_map: points")
-    laender = _areas("laender", data_dir)
-    kreise = _areas("kreise", data_dir)
-    view = _land_filter(laender, land, data_dir)
-    # Germany: one trace draws fill and borders (member areas are translucent, so borders stay
-    # visible); a second copy of all Länder outlines would add ~55 KB to every report.
-    border = theme.BORDER_COLOUR if land is not None else theme.OUTLINE_COLOUR
-    traces = [_outline(laender, fill=theme.BACKGROUND_AREA, line=border, width=1)]
-    if land is not None:
-        inner = _land_filter(kreise, land, data_dir)
-        traces.append(_outline(inner, fill=None, line=theme.OUTLINE_COLOUR, width=0.5))
-    area_keys: set[str] = set()
-    for frame, areas in ((land_areas, laender), (kreis_areas, kreise)):
-        more, keys = _member_areas(frame, areas, size_label)
-        traces += more
-        area_keys |= keys
-    if land is not None:
-        traces.append(_outline(view, fill=None, line=theme.OUTLINE_COLOUR, width=1.0))
+def _point_traces(points: pd.DataFrame, size_label: str) -> list[dict]:
+    """Members as markers, one trace (legend entry) per status class present."""
+    traces = []
     keys = [
         theme.status_key(s, b)
         for s, b in zip(points["status"], points["buendnis_member"], strict=True)
@@ -412,20 +412,17 @@ def member_map(
     x, y = project(points["lat"], points["lon"])
     sizes = _marker_sizes(points["size_value"])
     for key, (colour, symbol) in theme.STATUS_STYLE.items():
-        name = labels.status_class(key)
         mask = np.array([k == key for k in keys], dtype=bool)
-        if not mask.any() and key not in area_keys:
+        if not mask.any():
             continue
+        name = labels.status_class(key)
         rows = points[mask]
         hover = [_hover_lines(row, name, size_label) for _, row in rows.iterrows()]
-        # plotly leaves a trace without points out of the legend: a status shown only as an
-        # area gets one invisible point so its legend entry (colour and symbol) appears
-        px, py = (x[mask], y[mask]) if mask.any() else (np.array([np.nan]), np.array([np.nan]))
         traces.append(
             {
                 "type": "scatter",
-                "x": px,
-                "y": py,
+                "x": x[mask],
+                "y": y[mask],
                 "mode": "markers",
                 "name": name,
                 "legendgroup": name,
@@ -439,10 +436,132 @@ def member_map(
                 "hovertemplate": "%{text}<extra></extra>",
             }
         )
+    return traces
+
+
+def _name_labels(points: pd.DataFrame, name: str, *, size: int = 11) -> dict:
+    """Names written next to the points (static images have no hover)."""
+    x, y = project(points["lat"], points["lon"])
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "mode": "text",
+        "text": [html.escape(str(n)) for n in points["name"]],
+        "textposition": "top right",
+        "textfont": {"size": size, "color": theme.TEXT_COLOUR},
+        "hoverinfo": "skip",
+        "name": name,
+        "showlegend": False,
+    }
+
+
+def _highlight(member: pd.Series, laender: pd.DataFrame, kreise: pd.DataFrame) -> list[dict]:
+    """The profile's own member: a ring with its name (a town) or a thick outline (a Kreis or
+    Land), with a legend entry."""
+    name = html.escape(str(member["name"]))
+    legend = f"{name} (dieses Profil)"
+    level = member.get("geometry_level")
+    if level in ("kreis", "land"):
+        ags = member["kreis_ags"] if level == "kreis" else member["land"]
+        area = (kreise if level == "kreis" else laender).set_index("ags").loc[str(ags)]
+        outline = {
+            "type": "scatter",
+            "x": area["x"],
+            "y": area["y"],
+            "mode": "lines",
+            "line": {"color": theme.TEXT_COLOUR, "width": 3},
+            "hoverinfo": "skip",
+            "name": legend,
+            "showlegend": True,
+        }
+        text = {
+            "type": "scatter",
+            "x": [area["px"]],
+            "y": [area["py"]],
+            "mode": "text",
+            "text": [f"<b>{name}</b>"],
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+        return [outline, text]
+    if pd.isna(member.get("lat")):
+        return []
+    x, y = project([member["lat"]], [member["lon"]])
+    ring = {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "mode": "markers+text",
+        "marker": {
+            "symbol": "circle-open",
+            "color": theme.TEXT_COLOUR,
+            "size": MAX_MARKER + 8,
+            "line": {"color": theme.TEXT_COLOUR, "width": 3},
+        },
+        "text": [f"<b>{name}</b>"],
+        "textposition": "top center",
+        "textfont": {"size": 14, "color": theme.TEXT_COLOUR},
+        "hoverinfo": "skip",
+        "name": legend,
+        "showlegend": True,
+    }
+    return [ring]
+
+
+def member_map(
+    points: pd.DataFrame,
+    *,
+    title: str = "Sichere Häfen",
+    size_label: str = "Zugesagte Plätze",
+    land_areas: pd.DataFrame | None = None,
+    kreis_areas: pd.DataFrame | None = None,
+    land: str | None = None,
+    highlight: pd.Series | None = None,
+    name_buendnis: bool = False,
+    data_dir: Path | None = None,
+) -> go.Figure:
+    """Members as points (area ∝ ``size_value``, capped at ``SIZE_CAP``) coloured and shaped
+    by status; members that are Länder or Kreise (``land_areas`` / ``kreis_areas``, keyed by
+    ``ags``) as filled areas, each status with a legend entry.
+
+    ``points`` needs name, lat, lon, status (declared/revoked/rejected/pending),
+    buendnis_member (yes/no/unknown), size_value (may be NA); optional declared_on (a date
+    with declared_on_precision, or its text), pledged and admitted (with ``_unknown`` and
+    ``_rows``: the count rule), source (shown on hover). ``land`` zooms to one Land with its
+    Kreise; ``highlight`` (a ``member_points`` row) marks and names one member;
+    ``name_buendnis`` writes the names of the Bündnis members on the map (static images).
+    """
+    needed = ("name", "lat", "lon", "status", "buendnis_member", "size_value")
+    require_columns(points, needed, "member_map: points")
+    laender = _areas("laender", data_dir)
+    kreise = _areas("kreise", data_dir)
+    view = _land_filter(laender, land, data_dir)
+    # Germany: one trace draws fill and borders (member areas are translucent, so borders stay
+    # visible); a second copy of all Länder outlines would add ~55 KB to every report.
+    border = theme.BORDER_COLOUR if land is not None else theme.OUTLINE_COLOUR
+    traces = [_outline(laender, fill=theme.BACKGROUND_AREA, line=border, width=1)]
+    if land is not None:
+        inner = _land_filter(kreise, land, data_dir)
+        traces.append(_outline(inner, fill=None, line=theme.OUTLINE_COLOUR, width=0.5))
+    for frame, areas, what in ((land_areas, laender, "Land"), (kreis_areas, kreise, "Kreis")):
+        traces += _member_areas(frame, areas, size_label, what)
+    if land is not None:
+        traces.append(_outline(view, fill=None, line=theme.OUTLINE_COLOUR, width=1.0))
+    traces += _point_traces(points, size_label)
+    if name_buendnis:
+        buendnis = points[
+            (points["buendnis_member"].astype(str) == "yes")
+            & (points["status"].astype(str) == "declared")
+        ]
+        size = 11 if land is not None else 8
+        traces.append(_name_labels(buendnis, "Namen der Bündnis-Mitglieder", size=size))
+    if highlight is not None:
+        traces += _highlight(highlight, laender, kreise)
     layout = _layout(title, view, (theme.ATTRIBUTION_BKG, theme.ATTRIBUTION_GEONAMES))
     layout["annotations"].append(
         {
-            "text": f"Symbolfläche ∝ {size_label}",
+            "text": f"Symbolfläche ∝ {size_label} (ab {SIZE_CAP} gleich groß)",
             "showarrow": False,
             "xref": "paper",
             "yref": "paper",
@@ -450,7 +569,7 @@ def member_map(
             "y": 0.0,
             "xanchor": "left",
             "yanchor": "top",
-            "yshift": -8,
+            "yshift": -24,
             "font": {"size": 10, "color": "#555555"},
         }
     )
@@ -458,17 +577,29 @@ def member_map(
 
 
 def scope_map(
-    layers: MapLayers, *, title: str | None = None, data_dir: Path | None = None
+    layers: MapLayers,
+    *,
+    title: str | None = None,
+    highlight: str | None = None,
+    name_buendnis: bool = False,
+    data_dir: Path | None = None,
 ) -> go.Figure:
     """The member map of a scope (``analysis.map_layers``: Germany or one Land), titled
-    "Sichere Häfen in <scope>" unless ``title`` says otherwise."""
+    "Sichere Häfen in <scope>" unless ``title`` says otherwise; ``highlight`` (a member_id)
+    marks and names that member, ``name_buendnis`` names the Bündnis members."""
     name = codes.land_name(layers.land or codes.GERMANY)
+    member = None
+    if highlight is not None:
+        found = layers.members[layers.members["member_id"] == highlight]
+        member = found.iloc[0] if len(found) else None
     return member_map(
         layers.points,
         kreis_areas=layers.kreis_areas,
         land_areas=layers.land_areas,
         land=layers.land,
         title=title or f"Sichere Häfen in {name}",
+        highlight=member,
+        name_buendnis=name_buendnis,
         data_dir=data_dir,
     )
 
@@ -497,3 +628,43 @@ def kreis_membership(
         colours=colours,
         data_dir=data_dir,
     )
+
+
+def seekers_map(
+    kreise: pd.DataFrame,
+    layers: MapLayers,
+    *,
+    title: str | None = None,
+    data_dir: Path | None = None,
+) -> go.Figure:
+    """Protection seekers per 1,000 inhabitants per Kreis (``datasets.kreise``: the rate of
+    the reporting area, the note on hover) with the members of ``layers`` on top: towns as
+    markers, member Kreise and Länder outlined. ``layers.land`` zooms to one Land."""
+    areas = _areas("kreise", data_dir)
+    values = _check_index(kreise.set_index("ags")["seekers_per_1000"], areas, "seekers_map")
+    notes = _check_index(kreise.set_index("ags")["seekers_note"], areas, "seekers_map")
+    land = layers.land
+    shown = _land_filter(areas, land, data_dir)
+    borders = _land_filter(_areas("laender", data_dir), land, data_dir)
+    label = labels.title("seekers_per_1000", "kreise")
+    traces = _fill_traces(values.astype("Float64"), shown, label, 1, None, notes=notes)
+    traces.append(_outline(borders, fill=None, line=theme.TEXT_COLOUR, width=1.0))
+    for frame, level in ((layers.kreis_areas, "kreise"), (layers.land_areas, "laender")):
+        own = _areas(level, data_dir)
+        outlined = own[own["ags"].isin(set(frame["ags"].astype(str)))]
+        if len(outlined):
+            traces.append(_outline(outlined, fill=None, line=theme.TEXT_COLOUR, width=2.5))
+    traces += _point_traces(layers.points, labels.title("pledged_places"))
+    date = dates.german(kreise["seekers_date"].iloc[0]) if len(kreise) else ""
+    scope = codes.land_name(land or codes.GERMANY)
+    layout = _layout(
+        title or f"Schutzsuchende je 1.000 Einwohner am {date}, {scope}",
+        shown,
+        (theme.ATTRIBUTION_BKG, theme.ATTRIBUTION_GEONAMES),
+        legend=label,
+    )
+    layout["annotations"].append(
+        theme.attribution(theme.ATTRIBUTION_DESTATIS, prefix="Daten") | {"yshift": -22}
+    )
+    layout["legend"] |= {"x": 1.0, "xanchor": "left"}  # beside the map: it has 11 entries
+    return _figure(traces, layout)

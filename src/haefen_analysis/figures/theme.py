@@ -40,13 +40,15 @@ OKABE_ITO = [
     "#000000",
 ]
 MISSING_COLOUR = "#e6e6e6"
-MISSING_LABEL = "keine Angabe"
+MISSING_LABEL = "unbekannt"
 BORDER_COLOUR = "#ffffff"
 BACKGROUND_AREA = "#f2f2f2"
 OUTLINE_COLOUR = "#8c8c8c"
 
 ATTRIBUTION_BKG = "© GeoBasis-DE / BKG (2020), dl-de/by-2-0"
 ATTRIBUTION_GEONAMES = "GeoNames, CC BY 4.0"
+#: The Kreis statistics (``data/kreise.csv``): providers, tables, licence, changed.
+ATTRIBUTION_DESTATIS = "Statistische Ämter 12411-01-01-4, Destatis 12531-0043 (dl-de/by-2-0)"
 
 #: Member map classes (statuses, and declared members of the Bündnis): colour and marker
 #: symbol, in legend order. Their words: ``catalogue.labels.status_class``.
@@ -73,7 +75,7 @@ def status_key(status: object, buendnis_member: object) -> str:
 
 
 def format_number(value: object, decimals: int = 0, missing: str = MISSING_LABEL) -> str:
-    """German number format: 1.234,5; NA as ``missing`` ("keine Angabe")."""
+    """German number format: 1.234,5; NA as ``missing`` ("unbekannt")."""
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -85,8 +87,10 @@ def format_number(value: object, decimals: int = 0, missing: str = MISSING_LABEL
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def base_layout(title: str, *, height: int = 760, width: int = 620) -> dict[str, object]:
-    """Layout shared by all maps: German separators, clean axes, room for the attribution."""
+def base_layout(title: str, *, height: int = 760, width: int = 860) -> dict[str, object]:
+    """Layout shared by all maps: German separators, clean axes, room for the attribution and,
+    right of the plot area, for the legend (a legend inside would cover data: Sylt,
+    Ostfriesland)."""
     return {
         "title": {"text": title, "x": 0.02, "xanchor": "left"},
         "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR},
@@ -97,9 +101,8 @@ def base_layout(title: str, *, height: int = 760, width: int = 620) -> dict[str,
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
-        # top left lies over the North Sea: free on every map of Germany
         "legend": {
-            "x": 0.0,
+            "x": 1.02,
             "y": 1.0,
             "xanchor": "left",
             "yanchor": "top",

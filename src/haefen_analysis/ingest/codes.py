@@ -1,8 +1,11 @@
 """Länder: one code (the two-digit AGS Länderschlüssel) for every spelling found in sources.
 
-Sources write a Land as "NRW", "NW", "Nordrhein-Westfalen", "DE-NW", "05", "5" or in English.
-Everything inside the package uses the AGS code ("05"); ``land_code`` turns any accepted
-spelling into it and refuses, with the close matches, what it does not know.
+Sources write a Land as "NRW", "NW", "Nordrhein-Westfalen", "DE-NW", "05", "5" or in English,
+and official documents in its official form: "Freistaat Bayern", "Freie und Hansestadt
+Hamburg", "Land Berlin", or inverted as in the Regionalstatistik ("Hamburg, kreisfreie Stadt,
+Freie und Hansestadt"). Everything inside the package uses the AGS code ("05"); ``land_code``
+turns any accepted spelling into it and refuses, with the close matches, what it does not know
+(also a title a Land does not carry: "Freistaat Hessen").
 """
 
 from __future__ import annotations
@@ -69,6 +72,37 @@ def _spellings(path: Path) -> dict[str, str]:
     return index
 
 
+#: Official titles before a Land's name and the Länder that carry them: the three Freistaaten
+#: and the two Hanseatic city states (bpb, Das junge Politik-Lexikon, "Freistaat",
+#: https://bpb.de/nachschlagen/lexika/das-junge-politik-lexikon/320325/freistaat); "Land" and
+#: "Bundesland" go with every Land ("Land Berlin").
+TITLES = {
+    "freistaat": {"09", "14", "16"},
+    "freie und hansestadt": {"02"},
+    "freie hansestadt": {"04"},
+    "land": None,
+    "bundesland": None,
+}
+#: Words of an inverted official name that are not the Land's ("Hamburg, kreisfreie Stadt, …").
+_KIND_PARTS = {"kreisfreie stadt", "stadt"}
+
+
+def _official_form(key: str, value: str, index: dict[str, str]) -> str | None:
+    """The code of an official long form, straight or inverted ("Bayern, Freistaat")."""
+    parts = [fold(p) for p in value.split(",")] if "," in value else [key]
+    parts = [p for p in parts if p and p not in _KIND_PARTS]
+    if len(parts) == 2 and parts[1] in TITLES:
+        parts = [f"{parts[1]} {parts[0]}"]
+    if len(parts) != 1:
+        return None
+    for title, allowed in TITLES.items():
+        if parts[0].startswith(title + " "):
+            code = index.get(parts[0][len(title) + 1 :])
+            if code is not None and (allowed is None or code in allowed):
+                return code
+    return None
+
+
 def land_code(value: object, data_dir: Path | None = None) -> str:
     """The AGS code ("01"–"16") of any accepted spelling of a Land.
 
@@ -78,6 +112,9 @@ def land_code(value: object, data_dir: Path | None = None) -> str:
     key = fold(str(value)) if value is not None else ""
     if key in index:
         return index[key]
+    official = _official_form(key, str(value), index) if value is not None else None
+    if official is not None:
+        return official
     by_name = {fold(land.name): land.name for land in laender(data_dir)}
     by_name |= {fold(land.name_en): land.name for land in laender(data_dir)}
     close = difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.6)

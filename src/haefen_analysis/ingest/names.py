@@ -14,11 +14,15 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from haefen_analysis.errors import AmbiguousNameError, NameResolutionError, UnknownNameError
 from haefen_analysis.ingest.codes import fold, land_code, land_name
+
+if TYPE_CHECKING:
+    from haefen_analysis.ingest.directory import Directory
 
 #: Words that name the kind of authority, not the place; dropped from either end of a name.
 ADMIN_WORDS = {
@@ -65,9 +69,13 @@ class Candidate:
 
 
 class NameResolver:
-    """Resolves names (optionally with a Land) to member ids."""
+    """Resolves names (optionally with a Land) to member ids; with the municipal directory, a
+    name that is a real Gemeinde but not a member gets that answer, not "unknown"."""
 
-    def __init__(self, members: pd.DataFrame, aliases: pd.DataFrame):
+    def __init__(
+        self, members: pd.DataFrame, aliases: pd.DataFrame, directory: Directory | None = None
+    ):
+        self.directory = directory
         self.index: dict[str, list[Candidate]] = {}
         names = dict(zip(members["member_id"], members["name"], strict=True))
         self.ids = set(names)
@@ -96,6 +104,9 @@ class NameResolver:
         if cache_key in self._cache:
             return self._cache[cache_key]
         cands = self.index.get(name_key(name), [])
+        place = self.directory.describe_name(name, code) if self.directory else None
+        if not cands and place:
+            raise UnknownNameError(f"{name!r} ist {place}, aber kein Mitglied in den Daten")
         if not cands:
             close = difflib.get_close_matches(name_key(name), list(self.index), n=3, cutoff=0.75)
             hint = ", ".join(c.describe() for k in close for c in self.index[k]) or "keine"
@@ -104,8 +115,9 @@ class NameResolver:
             in_land = [c for c in cands if c.land == code]
             if not in_land:
                 found = ", ".join(c.describe() for c in cands)
+                there = f"; in {land_name(code)} ist es {place}" if place else ""
                 raise UnknownNameError(
-                    f"kein Mitglied {name!r} in {land_name(code)} (gefunden: {found})"
+                    f"kein Mitglied {name!r} in {land_name(code)} (gefunden: {found}){there}"
                 )
             cands = in_land
         targets = {(c.member_id, c.land) for c in cands}
@@ -153,16 +165,20 @@ class NameResolver:
 @cache
 def _resolver(data_dir: Path | None, stamp: tuple) -> NameResolver:
     from haefen_analysis import datasets
+    from haefen_analysis.ingest.directory import directory
 
-    return NameResolver(datasets.members(data_dir), datasets.load("aliases", data_dir))
+    found = directory(data_dir) if datasets.version("gemeinden", data_dir) else None
+    members = datasets.load("members", data_dir)
+    return NameResolver(members, datasets.load("aliases", data_dir), found)
 
 
 def resolver(data_dir: str | Path | None = None) -> NameResolver:
-    """The resolver over the current members and aliases tables."""
+    """The resolver over the current members and aliases tables and the directory."""
     from haefen_analysis import datasets
 
     dd = Path(data_dir) if data_dir is not None else None
-    return _resolver(dd, (datasets.version("members", dd), datasets.version("aliases", dd)))
+    tables = ("members", "aliases", "gemeinden", "kreise")
+    return _resolver(dd, tuple(datasets.version(t, dd) for t in tables))
 
 
 def resolve_member(name: str, land: str | None = None, data_dir: str | Path | None = None) -> str:

@@ -46,7 +46,9 @@ KEY_COLUMNS = (
     "buendnis_members",
     "members_per_million",
     "pledged_places",
-    "admissions",
+    "admitted_sichere_haefen",
+    "admitted_landesaufnahme",
+    "admitted_bund_eu",
     "crediting",
     "key_share_percent",
 )
@@ -122,30 +124,31 @@ def _crediting_by_land(table: pd.DataFrame) -> str:
 def key_numbers(table: pd.DataFrame, target: Scope) -> list[tuple[str, str]]:
     """(German label, German value text) for the key numbers slide, from the per-Land table."""
     row = table.loc[target.code]
-    per_million = report.number(row["members_per_million"], 2)
+    per_million = report.number(row["members_per_million"], labels.decimals("members_per_million"))
     if not target.is_germany:
         per_million += f" (Rang {rank(table, 'members_per_million', target.code)} von 16)"
-    pledged = report.number(row["pledged_places"])
-    if row["pledges_places_unknown"] > 0:
-        pledged += f" (dazu {row['pledges_places_unknown']} Zusagen ohne Platzzahl)"
-    admitted = report.number(row["admissions"])
-    if row["admissions_not_exact"] > 0:
-        admitted += f" ({row['admissions_not_exact']} Angaben nicht exakt)"
+    unknown_places = int(row["pledges_places_unknown"])
+    pledged = report.counts.count_text(
+        row["pledged_places"], unknown_places, None if pd.notna(row["pledged_places"]) else 0
+    )
     crediting = labels.value_label("crediting", row["crediting"], "land_rules")
     if target.is_germany:
         crediting = f"je Land – {_crediting_by_land(table)}"
-    key_share = report.number(row["key_share_percent"], 5)
+    key_share = report.number(row["key_share_percent"], labels.decimals("key_share_percent"))
     if target.is_germany:
         key_share += " (Summe der Länder)"
     values = {
         "members": report.number(row["members"]),
-        "buendnis_members": report.number(row["buendnis_members"]),
+        "buendnis_members": report.counts.count_text(
+            row["buendnis_members"], int(row["buendnis_unknown"]), int(row["members"])
+        ),
         "members_per_million": per_million,
         "pledged_places": pledged,
-        "admissions": admitted,
         "crediting": crediting,
         "key_share_percent": key_share,
     }
+    for column in analysis.per_land.ADMITTED_COLUMNS.values():
+        values[column] = report.number(row[column])
     return [(labels.title(c), values[c]) for c in KEY_COLUMNS]
 
 
@@ -232,7 +235,7 @@ def _render_figures(
 
     land = None if target.is_germany else target.code
     layers = analysis.map_layers(land, data_dir=data_dir)
-    fig_map = maps.scope_map(layers, data_dir=data_dir)
+    fig_map = maps.scope_map(layers, name_buendnis=True, data_dir=data_dir)
     fig_bars = charts.per_land_bars(table, "members_per_million", highlight=land)
     return _Figures(
         static.write_image(fig_map, folder / "karte.png"),
@@ -274,7 +277,7 @@ def _key_slide(prs, target: Scope, table: pd.DataFrame) -> None:
     rows = key_numbers(table, target)
     width = SLIDE_WIDTH - 2 * MARGIN
     shape = slide.shapes.add_table(
-        len(rows) + 1, 2, MARGIN, BODY_TOP, width, Inches(0.55) * (len(rows) + 1)
+        len(rows) + 1, 2, MARGIN, BODY_TOP, width, Inches(0.45) * (len(rows) + 1)
     )
     grid = shape.table
     grid.columns[0].width = Inches(5.2)
@@ -286,7 +289,8 @@ def _key_slide(prs, target: Scope, table: pd.DataFrame) -> None:
             cell.text_frame.paragraphs[0].font.size = Pt(18)
     note = (
         f"Einwohner: {_population_date(table)}. {_key(table)}. Zusagen und Aufnahmen: "
-        "Summe der bekannten Zahlen; unbekannt heißt nicht null."
+        "Summe der bekannten Zahlen, Aufnahmen je Programmart (nicht addiert); unbekannt "
+        "heißt nicht null."
     )
     _text(slide, MARGIN, BODY_BOTTOM - Inches(0.55), width, Inches(0.5), [note], 12, _GREY)
     _notes(
@@ -332,13 +336,14 @@ def _comparison_slide(prs, target: Scope, png: Path, table: pd.DataFrame) -> Non
     height = BODY_BOTTOM - BODY_TOP
     _picture(slide, png, MARGIN, BODY_TOP, Inches(8.4), height)
     label = labels.title("members_per_million")
-    germany = report.number(table.loc[codes.GERMANY, "members_per_million"], 2)
+    places = labels.decimals("members_per_million")
+    germany = report.number(table.loc[codes.GERMANY, "members_per_million"], places)
     lines = [
         f"{label}. Einwohnerzahlen: Destatis 12411-0010, {_population_date(table)}.",
         f"Deutschland: {germany}.",
     ]
     if not target.is_germany:
-        value = report.number(table.loc[target.code, "members_per_million"], 2)
+        value = report.number(table.loc[target.code, "members_per_million"], places)
         place = rank(table, "members_per_million", target.code)
         lines.insert(1, f"{target.name} (hervorgehoben): {value}, Rang {place} von 16.")
     left = MARGIN + Inches(8.7)

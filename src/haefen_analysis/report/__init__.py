@@ -1,15 +1,23 @@
-"""In-notebook helpers for reports: one setup line, figures that render offline (in JupyterLab
-and in the HTML nbconvert writes), escaped tables and text, the public/internal rule for small
-counts, and the provenance block every report ends with.
+"""In-notebook helpers for reports: one setup line, figures that render offline and in German
+(in JupyterLab and in the HTML nbconvert writes), escaped tables and text, the count rule
+and the public/internal rule for small counts (``report.counts``), sources as numbered
+references, and the provenance block every report ends with.
 
-Names and free text come from data and end up in HTML: everything shown through these helpers
-is HTML-escaped.
+Every helper displays what it builds (a helper's return value is shown by Jupyter only when
+it is a cell's last value, so returning instead of displaying silently loses tables).
+
+Names and free text come from data and pass through two renderers: the HTML of tables and
+the Markdown of sentences. Values are escaped for both (HTML entities for ``<&>"'`` and for
+every character Markdown reads as syntax), so data can never add a link, emphasis or a tag;
+the only links are those of the source list, and only for http, https and mailto.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import re
+import secrets
 from importlib import metadata
 from pathlib import Path
 
@@ -17,7 +25,9 @@ import pandas as pd
 
 from haefen_analysis import config
 from haefen_analysis.catalogue.labels import (
+    PERCENT,
     UNKNOWN,
+    decimals,
     label_values,
     title,
     titles,
@@ -26,27 +36,82 @@ from haefen_analysis.catalogue.labels import (
 )
 from haefen_analysis.catalogue.schema import catalogue
 from haefen_analysis.common import dates
-from haefen_analysis.common.sources import distinct_sources, short_source
-from haefen_analysis.figures import theme
+from haefen_analysis.common.sources import distinct_sources
+from haefen_analysis.figures import locale, theme
+from haefen_analysis.report import counts
+from haefen_analysis.report.counts import SMALL_COUNT_GROUPS, SMALL_COUNT_LABEL, SMALL_COUNT_LIMIT
 
-#: Counts of minors shown as "< 3" in public reports (1 or 2 persons could identify someone).
-SMALL_COUNT_LIMIT = 3
-SMALL_COUNT_GROUPS = ("umf",)
-SMALL_COUNT_LABEL = f"< {SMALL_COUNT_LIMIT}"
+__all__ = [
+    "SMALL_COUNT_GROUPS",
+    "SMALL_COUNT_LABEL",
+    "SMALL_COUNT_LIMIT",
+    "Safe",
+    "cite",
+    "counts",
+    "data_hash",
+    "date",
+    "escape",
+    "german",
+    "is_public",
+    "label",
+    "number",
+    "provenance",
+    "provenance_html",
+    "refs",
+    "say",
+    "setup",
+    "show",
+    "small_counts",
+    "table",
+    "table_html",
+    "total",
+]
 
 _state: dict[str, object] = {"sources": [], "public": True}
 
+#: Columns whose empty cell means "none", not "unknown" (no qualification of the status).
+EMPTY_IS_NONE = ("status_qualifier",)
+#: Columns that apply only where another column has a value: shown as "–" elsewhere (a
+#: Bündnis joining date for a member that is not in the Bündnis).
+APPLIES_ONLY = {"buendnis_since": ("buendnis_member", "yes")}
 
 OFFLINE_RENDERER = "haefen_offline"
+#: Links in reports: only these schemes, only from source fields (the source list).
+LINK = re.compile(r"(?:https?://|mailto:)[^\s<>\"']+", re.I)
+#: Marks a reference inside a table cell until the table's HTML is escaped (the nonce keeps
+#: data from forging one).
+_REF_TOKEN = f"@@ref-{secrets.token_hex(6)}:"
+_REF = re.compile(re.escape(_REF_TOKEN) + r"([0-9,]+)@@")
+
+
+class Safe(str):
+    """HTML built by these helpers (references, emphasis): inserted as it is, not escaped."""
+
+
+#: Characters HTML or Markdown read as syntax, as numeric character references.
+_ESCAPES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~:=$^"}
+_ESCAPES |= {"\n": " ", "\r": " ", "\t": " "}
+
+
+def escape(value: object) -> str:
+    """Text from data, safe in HTML and in Markdown: it shows as written and can add no tag,
+    link, emphasis, heading or list (every syntax character as a character reference)."""
+    return "".join(_ESCAPES.get(c, c) for c in str(value))
 
 
 def _register_offline_renderer() -> None:
     """plotly's "notebook" renderer embeds plotly.js once (good) but adds a MathJax <script>
-    from a CDN to every figure (bad offline); this one writes the same HTML without it."""
+    from a CDN to every figure (bad offline); this one writes the same HTML without it, and
+    registers the German locale right after plotly.js."""
     import plotly.io as pio
+    from IPython.display import display_html
     from plotly.io._base_renderers import NotebookRenderer
 
     class OfflineNotebookRenderer(NotebookRenderer):
+        def activate(self) -> None:
+            super().activate()
+            display_html(locale.script(), raw=True)
+
         def to_mimebundle(self, fig_dict: dict) -> dict:
             html_ = pio.to_html(
                 fig_dict,
@@ -60,11 +125,12 @@ def _register_offline_renderer() -> None:
             )
             return {"text/html": html_}
 
-    pio.renderers[OFFLINE_RENDERER] = OfflineNotebookRenderer(connected=False)
+    pio.renderers[OFFLINE_RENDERER] = OfflineNotebookRenderer(connected=False, config=locale.CONFIG)
 
 
 def setup(public: bool = True) -> None:
-    """Call once at the top of a report: offline plotly output, the privacy mode, fresh sources.
+    """Call once at the top of a report: offline German plotly output, the privacy mode,
+    fresh sources.
 
     Figures carry both plotly's own mime type (JupyterLab renders it with the bundled
     extension, offline) and HTML with plotly.js embedded once (what nbconvert keeps, no CDN).
@@ -73,6 +139,7 @@ def setup(public: bool = True) -> None:
 
     if OFFLINE_RENDERER not in pio.renderers:
         _register_offline_renderer()
+    pio.renderers["plotly_mimetype"].config = dict(locale.CONFIG)
     pio.renderers.default = f"plotly_mimetype+{OFFLINE_RENDERER}"
     _state["sources"] = []
     _state["public"] = bool(public)
@@ -82,10 +149,19 @@ def is_public() -> bool:
     return bool(_state["public"])
 
 
-def cite(*sources: object) -> None:
-    """Record sources shown in the report (listed in the provenance block)."""
-    known = _state["sources"]
-    known += [s for s in distinct_sources(sources) if s not in known]  # type: ignore[operator]
+def cite(*sources: object) -> list[int]:
+    """Record sources shown in the report (the numbered list of the provenance block) and
+    return their numbers."""
+    known: list[str] = _state["sources"]  # type: ignore[assignment]
+    found = distinct_sources(sources)
+    known += [s for s in found if s not in known]
+    return [known.index(s) + 1 for s in found]
+
+
+def refs(*sources: object) -> Safe:
+    """Numbered references to sources ("[3] [4]"), linked to the source list; cited."""
+    numbers = cite(*sources)
+    return Safe(" ".join(f'<a class="ref" href="#quelle-{n}">[{n}]</a>' for n in numbers))
 
 
 def show(fig: object, *sources: object) -> None:
@@ -96,11 +172,16 @@ def show(fig: object, *sources: object) -> None:
     display(fig)
 
 
+def _markdown_value(value: object) -> str:
+    return str(value) if isinstance(value, Safe) else escape(value)
+
+
 def say(template: str, **values: object) -> None:
-    """Markdown text; ``values`` (from data) are HTML-escaped before insertion."""
+    """Markdown text (``template`` is ours); ``values`` (from data) are escaped for HTML and
+    Markdown before insertion, except ``Safe`` fragments of these helpers."""
     from IPython.display import Markdown, display
 
-    safe = {k: html.escape(str(v)) for k, v in values.items()}
+    safe = {k: _markdown_value(v) for k, v in values.items()}
     display(Markdown(template.format(**safe)))
 
 
@@ -114,10 +195,18 @@ def date(value: object, precision: object = "day") -> str:
     return dates.german(value, precision)
 
 
-def _german_column(frame: pd.DataFrame, name: str, decimals: int, table: str | None) -> pd.Series:
+def _source_tokens(value: object) -> object:
+    """A source cell as a reference token (turned into links after escaping)."""
+    if value is None or pd.isna(value) or not str(value).strip():
+        return pd.NA
+    return f"{_REF_TOKEN}{','.join(map(str, cite(value)))}@@"
+
+
+def _german_column(frame: pd.DataFrame, name: str, places: int | None, table: str | None):
     col = frame[name]
-    if name == "source":  # the full list is in the provenance block
-        col = col.map(lambda v: short_source(v) if pd.notna(v) else v)
+    digits = decimals(str(name), 2) if places is None else places
+    if name == "source":  # numbered references to the source list
+        col = col.map(_source_tokens).astype(object)
     if value_labels(str(name), table) and not pd.api.types.is_numeric_dtype(col):
         col = label_values(col, str(name), table)
     if pd.api.types.is_datetime64_any_dtype(col):  # at its precision where the frame says it
@@ -126,49 +215,70 @@ def _german_column(frame: pd.DataFrame, name: str, decimals: int, table: str | N
             [dates.german(v, p) or pd.NA for v, p in zip(col, precision, strict=True)],
             index=frame.index,
         )
-    if pd.api.types.is_float_dtype(col):
-        col = col.map(lambda v: number(v, decimals) if pd.notna(v) else "–")
+    if name in PERCENT and pd.api.types.is_numeric_dtype(col):
+        col = col.map(lambda v: percent(v, digits) if pd.notna(v) else UNKNOWN)
+    elif pd.api.types.is_float_dtype(col):
+        col = col.map(lambda v: number(v, digits) if pd.notna(v) else UNKNOWN)
     elif pd.api.types.is_integer_dtype(col):
-        col = col.map(lambda v: number(v) if pd.notna(v) else "–")
-    return col.astype(object).where(col.notna(), "–")
+        col = col.map(lambda v: number(v) if pd.notna(v) else UNKNOWN)
+    missing = pd.Series(counts.NONE if name in EMPTY_IS_NONE else UNKNOWN, index=frame.index)
+    if name in APPLIES_ONLY and APPLIES_ONLY[name][0] in frame:
+        other, value = APPLIES_ONLY[name]
+        missing = missing.where(frame[other].astype("string") == value, counts.NONE)
+    return col.astype(object).where(col.notna(), missing)
 
 
-def german(frame: pd.DataFrame, decimals: int = 2, table: str | None = None) -> pd.DataFrame:
+def german(frame: pd.DataFrame, decimals: int | None = None, table: str | None = None):
     """Cells as German display text: coded values labelled (the enum labels of ``table``, or
     of the catalogue's first table with the column), dates at the precision held in
-    ``<column>_precision``, numbers with decimal comma and thousands dot, missing as "–"."""
+    ``<column>_precision``, numbers with decimal comma and thousands dot (the decimals of
+    ``catalogue.labels.DECIMALS``, else ``decimals``, else 2), missing as "unbekannt"."""
     out = {name: _german_column(frame, name, decimals, table) for name in frame.columns}
     return pd.DataFrame(out, index=frame.index)
 
 
-def table(
+def _links(match: re.Match[str]) -> str:
+    numbers = match.group(1).split(",")
+    return " ".join(f'<a class="ref" href="#quelle-{n}">[{n}]</a>' for n in numbers)
+
+
+def table_html(
     frame: pd.DataFrame,
     table: str | None = None,
     labels: dict[str, str] | None = None,
     *,
     columns: list[str] | None = None,
     index: bool = False,
-    decimals: int = 2,
-):
-    """An escaped HTML table in German; its sources are cited.
+    decimals: int | None = None,
+    note: str | None = None,
+) -> str:
+    """An escaped HTML table in German; its sources become numbered references.
 
     Column titles come from the catalogue: the titles of ``table`` (a catalogue table name)
     where the column is one of its, else the titles of derived columns, else the catalogue's
     title of that column name when it is the same in every table; ``labels`` override.
     ``columns`` picks and orders the columns shown; the others still serve (e.g. a date's
-    ``_precision``). Values: see ``german``.
+    ``_precision``). Values: see ``german``; text columns (e.g. counts already written by
+    ``report.counts``) are shown as they are. ``note`` is a line under the table.
     """
-    from IPython.display import HTML
-
     shown = list(columns) if columns is not None else list(frame.columns)
-    if "source" in shown:
-        cite(*frame["source"].dropna())
     text = german(frame, decimals, table)[shown]
     text = text.rename(columns=titles(shown, table, labels))
     if index and frame.index.name:
         text.index.name = title(str(frame.index.name), table)
     body = text.to_html(index=index, escape=True, border=0, classes="haefen")
-    return HTML(body)
+    body = _REF.sub(_links, body)
+    if note:
+        body += f'<p class="table-note">{html.escape(note)}</p>'
+    return body
+
+
+def table(frame: pd.DataFrame, table: str | None = None, **options: object) -> None:
+    """Display ``table_html(frame, table, **options)`` (labels, columns, index, decimals,
+    note)."""
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(frame, table, **options)))  # type: ignore[arg-type]
 
 
 def number(value: object, decimals: int = 0) -> str:
@@ -176,14 +286,21 @@ def number(value: object, decimals: int = 0) -> str:
     return theme.format_number(value, decimals, missing=UNKNOWN)
 
 
+def percent(share: object, decimals: int = 1) -> str:
+    """A share (0.435) as German percent text ("43,5 %"); "unbekannt" for a missing value."""
+    shown = number(share * 100 if share is not None and pd.notna(share) else pd.NA, decimals)
+    return shown if shown == UNKNOWN else f"{shown} %"
+
+
 def small_counts(values: pd.Series, groups: pd.Series, public: bool | None = None) -> pd.Series:
     """Counts as text; in public mode 1–2 persons of a protected group become "< 3"."""
-    public = is_public() if public is None else public
-    text = values.map(lambda v: "–" if pd.isna(v) else number(v))
-    if public:
-        small = groups.isin(SMALL_COUNT_GROUPS) & values.between(1, SMALL_COUNT_LIMIT - 1)
-        text = text.where(~small.fillna(False), SMALL_COUNT_LABEL)
-    return text
+    return counts.cell_texts(values, groups, public=is_public() if public is None else public)
+
+
+def total(values: pd.Series, groups: pd.Series | None = None, *, empty: str = UNKNOWN) -> str:
+    """The total of a column of contributions by the count rule, in the report's privacy
+    mode (``counts.total_text``)."""
+    return counts.total_text(values, groups, public=is_public(), empty=empty)
 
 
 def data_hash(data_dir: str | Path | None = None) -> str:
@@ -200,22 +317,38 @@ def data_hash(data_dir: str | Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def provenance(data_dir: str | Path | None = None):
-    """The closing block: when, with which package version and data, from which sources."""
-    from IPython.display import HTML
+def _source_item(number: int, source: str) -> str:
+    """One entry of the source list: text escaped, http/https/mailto addresses linked."""
+    parts, pos = [], 0
+    for match in LINK.finditer(source):
+        url = match.group(0).rstrip(".,;)")
+        end = match.start() + len(url)
+        parts.append(html.escape(source[pos : match.start()]))
+        parts.append(f'<a href="{html.escape(url)}">{html.escape(url)}</a>')
+        pos = end
+    parts.append(html.escape(source[pos:]))
+    return f'<li id="quelle-{number}">{"".join(parts)}</li>'
 
+
+def provenance_html(data_dir: str | Path | None = None) -> str:
+    """The closing block ``provenance`` displays."""
     now = dates.german_time(dates.now())
     version = metadata.version("haefen-analysis")
     mode = "öffentlich (Zahlen von 1–2 Minderjährigen als „< 3“)" if is_public() else "intern"
-    items = "".join(
-        f'<li><a href="{html.escape(s)}">{html.escape(s)}</a></li>'
-        if s.startswith("http")
-        else f"<li>{html.escape(s)}</li>"
-        for s in _state["sources"]  # type: ignore[union-attr]
-    )
-    return HTML(
+    sources: list[str] = _state["sources"]  # type: ignore[assignment]
+    items = "".join(_source_item(i, s) for i, s in enumerate(sources, start=1))
+    return (
         '<section class="provenance"><h2>Herkunft</h2>'
         f"<p>Erstellt am {now} mit haefen-analysis {html.escape(version)}; Fassung: {mode}.<br>"
         f"Daten-Prüfsumme (sha256): <code>{data_hash(data_dir)}</code></p>"
-        f"<p>Quellen der gezeigten Zahlen:</p><ul>{items or '<li>–</li>'}</ul></section>"
+        "<p>Quellen der gezeigten Zahlen (die Nummern in eckigen Klammern verweisen hierher):</p>"
+        f'<ol class="sources">{items or "<li>keine</li>"}</ol></section>'
     )
+
+
+def provenance(data_dir: str | Path | None = None) -> None:
+    """Display the closing block: when, with which package version and data, from which
+    sources (numbered as referenced on the page)."""
+    from IPython.display import HTML, display
+
+    display(HTML(provenance_html(data_dir)))

@@ -17,8 +17,9 @@ MEASURES = (
     "members",
     "buendnis_members",
     "pledged_places",
-    "admissions",
-    "admissions_ratio",
+    "admitted_sichere_haefen",
+    "admitted_landesaufnahme",
+    "admitted_bund_eu",
     "key_share_percent",
 )
 
@@ -53,8 +54,12 @@ class Explorer:
         """The figures for the current selection (also what the tests check)."""
         code = self.land.value
         layers = analysis.map_layers(code, member_id=self.member.value, points=self.points)
+        measure = self.measure.value
+        label = labels.title(measure)
+        if measure == "key_share_percent":  # a key always names its year and rule
+            label = f"{label}, {labels.key_caption(self.per_land.attrs['key_attrs'])}"
         return [
-            charts.per_land_bars(self.per_land, self.measure.value, highlight=code),
+            charts.per_land_bars(self.per_land, measure, label, highlight=code),
             maps.scope_map(layers),
         ]
 

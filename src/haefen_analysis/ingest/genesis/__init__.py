@@ -32,7 +32,7 @@ from haefen_analysis.ingest.genesis.table import TABLE_LINE, read_table
 __all__ = ["GenesisError", "GenesisFormatError", "parse_genesis", "read_genesis", "variable_keys"]
 
 #: Bump when the parser's output changes, so stale cache files are not reused.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def read_genesis(
@@ -96,6 +96,15 @@ def parse_genesis(
         df = read_flat(text, path)
     elif TABLE_LINE.match(first):
         df = read_table(text, path)
+    elif HEAD[0] in first:
+        moved = first.split(first[first.index(HEAD[0]) - 1])
+        raise GenesisFormatError(
+            path,
+            1,
+            f"Spaltenreihenfolge geändert: ein Flatfile beginnt mit {HEAD[0]!r}, hier steht "
+            f"{moved[0]!r} vorn und {HEAD[0]!r} an Stelle {moved.index(HEAD[0]) + 1} (Datei "
+            "nach dem Download bearbeitet? bitte neu herunterladen)",
+        )
     else:
         raise GenesisFormatError(
             path,

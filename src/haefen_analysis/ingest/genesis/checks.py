@@ -1,5 +1,6 @@
-"""What both formats share: the missing-value markers, German numbers, totals, and the rules
-checked on every tidy frame (negative counts of persons, duplicate cells)."""
+"""What both formats share: the missing-value markers, German numbers, totals, the levels of
+the geography, and the rules checked on every tidy frame (negative counts of persons,
+duplicate cells)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,30 @@ TOTAL_LABEL = "Insgesamt"
 GERMANY_CODE = "DG"
 #: Region variables whose codes must keep their leading zeros (width of the AGS).
 REGION_WIDTHS = {"DLAND": 2, "REGBEZ": 3, "KREISE": 5, "GEMEIN": 8}
+#: Geography variables of the Zensus 2022 database ("GEODL1" Deutschland, "GEOGM4" Gemeinden):
+#: the two letters after GEO name the level.
+ZENSUS_GEO = re.compile(r"GEO(DL|BL|RB|KR|VB|GV|GM)\d*")
+#: Levels of the geography, coarse to fine (the order decides what is an aggregate).
+LEVELS = ("deutschland", "land", "regierungsbezirk", "kreis", "gemeindeverband", "gemeinde")
+#: Level of a region code by its width: Land (2), Regierungsbezirk (3), Kreis (5), Gemeinde
+#: (8-digit AGS or 12-digit ARS), Gemeindeverband (9-digit Verbandsschlüssel).
+LEVEL_BY_WIDTH = {
+    2: "land",
+    3: "regierungsbezirk",
+    5: "kreis",
+    8: "gemeinde",
+    9: "gemeindeverband",
+    12: "gemeinde",
+}
+_ZENSUS_LEVELS = {
+    "DL": "deutschland",
+    "BL": "land",
+    "RB": "regierungsbezirk",
+    "KR": "kreis",
+    "VB": "gemeindeverband",
+    "GV": "gemeindeverband",
+    "GM": "gemeinde",
+}
 
 FORMAT_TABLE = "genesis_table_csv"
 FORMAT_FLAT = "ffcsv"
@@ -64,12 +89,65 @@ def _parse_values(
     return values, markers, int(thousands.sum())
 
 
+def is_region_variable(code: str) -> bool:
+    """A variable of the geography: DLAND, REGBEZ, KREISE, GEMEIN or a Zensus GEO… variable."""
+    return code in REGION_WIDTHS or bool(ZENSUS_GEO.fullmatch(code))
+
+
+def _variable_level(variable: str) -> str | None:
+    found = ZENSUS_GEO.fullmatch(variable)
+    if found:
+        return _ZENSUS_LEVELS[found.group(1)]
+    return {"DLAND": "land", "REGBEZ": "regierungsbezirk", "KREISE": "kreis"}.get(variable)
+
+
+def _level(code: object, variable: str) -> str | None:
+    """Level of one region code: by its width, Germany for "DG", else what its variable says."""
+    if not isinstance(code, str) or not code:
+        return None
+    if code.isdigit():
+        return LEVEL_BY_WIDTH.get(len(code))
+    return "deutschland" if code == GERMANY_CODE else _variable_level(variable)
+
+
+def _region_levels(df: pd.DataFrame, attrs: dict) -> pd.DataFrame:
+    """``<KEY>_level`` for every region variable, and rows above the variable's main level
+    (the level most rows have) marked as totals: a Germany or Land row in a table of Kreise is
+    an aggregate of the Kreis rows, a Gemeinde row in it (Berlin's Bezirke, Hannover in the
+    Region Hannover) a detail below them. The level comes from the code's width; a code that
+    is not a number ("DG") is Germany, or the level its own variable names (Zensus files mix
+    geography variables in one column, ``<KEY>_variable``)."""
+    counts: dict[str, dict[str, int]] = {}
+    for key in [c[: -len("_total")] for c in df.columns if c.endswith("_total")]:
+        per_row = df.pop(f"{key}_variable") if f"{key}_variable" in df else None
+        if per_row is None and not is_region_variable(key):
+            continue
+        code = df[f"{key}_code"]
+        if per_row is None:  # one variable: a level per distinct code (400 Kreise, not 117,000)
+            by_code = {c: _level(c, key) for c in code.dropna().unique()}
+            level = code.map(by_code)
+        else:
+            level = pd.Series([_level(c, v) for c, v in zip(code, per_row, strict=True)], df.index)
+        found = level.value_counts()
+        if found.empty:
+            continue
+        main = found.idxmax()
+        rank = level.map({name: i for i, name in enumerate(LEVELS)})
+        coarser = rank.lt(LEVELS.index(main)).fillna(False)
+        df[f"{key}_total"] = df[f"{key}_total"] | coarser
+        df.insert(df.columns.get_loc(f"{key}_total") + 1, f"{key}_level", level.astype("str"))
+        counts[key] = {name: int(found[name]) for name in LEVELS if name in found.index}
+    attrs["levels"] = counts
+    return df
+
+
 def finish(
     df: pd.DataFrame, path: str | os.PathLike[str], allow_negative: bool | None
 ) -> pd.DataFrame:
-    """Numbers, totals, negatives and duplicates: the same rules for both formats."""
+    """Numbers, totals, levels, negatives and duplicates: the same rules for both formats."""
     attrs = dict(df.attrs)
     values, markers, n_thousands = _parse_values(df["raw_value"], df["source_line"], path, "value")
+    df = _region_levels(df, attrs)
     total_columns = [c for c in df.columns if c.endswith("_total")]
     df = df.drop(columns="raw_value")
     position = df.columns.get_loc("unit")
