@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# LibreOffice Impress for the deck render test (a deck converted to PDF must not be blank),
+# installed where this machine allows it (called by `make test`):
+#   1. `soffice` is on the PATH: nothing to do;
+#   2. Debian/Ubuntu as root or with passwordless sudo: apt-get install libreoffice-impress;
+#   3. otherwise one line saying what to install. Never fails: without it the render test is
+#      skipped with the reason (and fails under HAEFEN_REQUIRE_BROWSER=1, as in .ci/run).
+set -u
+command -v soffice >/dev/null 2>&1 && exit 0
+
+if command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    sudo=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo=(sudo -n)
+  else
+    sudo=(none)
+  fi
+  if [ "${sudo[0]:-}" != none ]; then
+    echo "LibreOffice: installiere libreoffice-impress (apt-get) …"
+    export DEBIAN_FRONTEND=noninteractive
+    apt_install() {
+      timeout 900 "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+        libreoffice-impress poppler-utils >/dev/null 2>&1
+    }
+    apt_install || { timeout 300 "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 && apt_install; }
+    command -v soffice >/dev/null 2>&1 && exit 0
+  fi
+fi
+
+echo "Hinweis: kein LibreOffice (soffice) gefunden; bitte libreoffice-impress installieren" \
+  "(Debian/Ubuntu: sudo apt-get install libreoffice-impress). Der Test, der einen Foliensatz" \
+  "als PDF rendert, wird übersprungen. / No LibreOffice found: install libreoffice-impress;" \
+  "the deck render test is skipped."
+exit 0
