@@ -35,8 +35,7 @@ test: $(STAMP) browser libreoffice
 reports: $(STAMP) browser
 	$(BIN)/haefen data
 	$(BIN)/haefen report all --shared-plotlyjs --skip-without-browser $(REPORT_ARGS)
-	$(BIN)/haefen deck --land SH --skip-without-browser
-	$(BIN)/haefen deck --skip-without-browser
+	$(BIN)/haefen deck --all --skip-without-browser
 
 # LAB_ARGS="--no-browser --allow-root" make lab   (e.g. in a container as root)
 lab: $(STAMP)

@@ -8,24 +8,13 @@
 set -u
 command -v soffice >/dev/null 2>&1 && exit 0
 
-if command -v apt-get >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    sudo=()
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo=(sudo -n)
-  else
-    sudo=(none)
-  fi
-  if [ "${sudo[0]:-}" != none ]; then
-    echo "LibreOffice: installiere libreoffice-impress (apt-get) …"
-    export DEBIAN_FRONTEND=noninteractive
-    apt_install() {
-      timeout 900 "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-        libreoffice-impress poppler-utils >/dev/null 2>&1
-    }
-    apt_install || { timeout 300 "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 && apt_install; }
-    command -v soffice >/dev/null 2>&1 && exit 0
-  fi
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/apt_install.sh
+. scripts/apt_install.sh
+if apt_can; then
+  echo "LibreOffice: installiere libreoffice-impress (apt-get) …"
+  apt_install libreoffice-impress poppler-utils
+  command -v soffice >/dev/null 2>&1 && exit 0
 fi
 
 echo "Hinweis: kein LibreOffice (soffice) gefunden; bitte libreoffice-impress installieren" \

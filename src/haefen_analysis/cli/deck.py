@@ -33,6 +33,13 @@ def deck(
         int | None,
         typer.Option(help="Jahr, dessen Königsteiner Schlüssel gezeigt wird (sonst 2020)."),
     ] = None,
+    all_laender: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Deutschland und alle 16 Länder in einem Lauf (deck-DE.pptx, deck-SH.pptx, …).",
+        ),
+    ] = False,
     data_dir: DataDir = None,
     skip_without_browser: SkipWithoutBrowser = False,
 ) -> None:
@@ -45,20 +52,30 @@ def deck(
         NameResolutionError,
         UnknownLandError,
     )
+    from haefen_analysis.ingest import codes
     from haefen_analysis.publish.deck import build_deck
 
+    if all_laender and (land or member or out):
+        fail(
+            "--all schreibt Deutschland und alle Länder an ihren Ort: ohne --land, --member, --out"
+        )
+    scopes = [None, *(one.short for one in codes.laender())] if all_laender else [land]
     if skip_without_browser:
         from haefen_analysis.common import browser
 
         try:
             browser.find()
         except BrowserNotFoundError as exc:
-            skipped(f"Karte im Foliensatz {member or land or 'Deutschland'}", exc)
-    try:
-        path = build_deck(
-            land, out, member=member, data_dir=data_dir, year=year, skip_map=skip_without_browser
-        )
-    except (UnknownLandError, KeyNotFoundError, NameResolutionError) as exc:
-        option = {UnknownLandError: "--land", NameResolutionError: "--member"}
-        fail(f"{next((o for t, o in option.items() if isinstance(exc, t)), '--year')}: {exc}")
-    say(f"Foliensatz geschrieben: {path}")
+            what = (
+                "Foliensätzen" if all_laender else f"Foliensatz {member or land or 'Deutschland'}"
+            )
+            skipped(f"Karte im {what}", exc)
+    for one in scopes:
+        try:
+            path = build_deck(
+                one, out, member=member, data_dir=data_dir, year=year, skip_map=skip_without_browser
+            )
+        except (UnknownLandError, KeyNotFoundError, NameResolutionError) as exc:
+            option = {UnknownLandError: "--land", NameResolutionError: "--member"}
+            fail(f"{next((o for t, o in option.items() if isinstance(exc, t)), '--year')}: {exc}")
+        say(f"Foliensatz geschrieben: {path}")

@@ -366,8 +366,7 @@ def _map_slide(prs, target: Scope, drawn: _Map) -> None:
         names = _names_or_count(sorted(drawn.unplaced["name"]), "Einträge")
         lines.append(f"Ohne Ortsangabe, nicht in der Karte: {names}.")
     lines.append(f"Karte: {theme.ATTRIBUTION_BKG}; Orte: {theme.ATTRIBUTION_GEONAMES}.")
-    left = MARGIN + width + Inches(0.2)
-    slides.text(new, left, BODY_TOP, slides.SLIDE_WIDTH - MARGIN - left, height, lines, MIN_PT)
+    slides.side_text(new, MARGIN + width, lines)
 
 
 # --- the slides of Germany and a Land ---------------------------------------------------
@@ -436,7 +435,7 @@ def _member_slides(prs, target: Scope, data: _Data) -> None:
     else:
         shown = members[members["land"] == target.code]
         shown = shown.sort_values(["declared_on", "name"], na_position="last")
-        title = f"Mitglieder und Beschlüsse: {len(shown)} Einträge"
+        title = f"Mitglieder und Beschlüsse: {len(shown)} Eintr{'ag' if len(shown) == 1 else 'äge'}"
     lines = [_member_line(row, target.is_germany) for _, row in shown.iterrows()]
     slides.column_slides(prs, title, lines or ["keine in den Daten"])
 
@@ -470,16 +469,7 @@ def _offers_slide(prs, target: Scope, data: _Data) -> None:
     )
     lines.append(f"Anteil am {_key(data.table)}: {share} %.")
     lines.append(ratio_text(data.table, target))
-    left = MARGIN + width + Inches(0.2)
-    slides.text(
-        new,
-        left,
-        BODY_TOP,
-        slides.SLIDE_WIDTH - MARGIN - left,
-        BODY_BOTTOM - BODY_TOP,
-        lines,
-        MIN_PT,
-    )
+    slides.side_text(new, MARGIN + width, lines)
 
 
 def _per_land_chart_slide(
@@ -494,10 +484,7 @@ def _per_land_chart_slide(
         for n, v in zip(ordered["land_name"], ordered[column], strict=True)
     ]
     values = [None if pd.isna(v) else float(v) for v in ordered[column]]
-    places = labels.decimals(column, 0)
-    number_format = slides.DECIMAL if places else slides.WHOLE
-    if places == 1:
-        number_format = "[$-407]#,##0.0"
+    number_format = slides.number_format(labels.decimals(column, 0))
     highlight = None if target.is_germany else list(ordered.index).index(target.code)
     width = Inches(8.2)
     box = (MARGIN, BODY_TOP, width, BODY_BOTTOM - BODY_TOP)
@@ -510,16 +497,7 @@ def _per_land_chart_slide(
         number_format=number_format,
         highlight=highlight,
     )
-    left = MARGIN + width + Inches(0.2)
-    slides.text(
-        new,
-        left,
-        BODY_TOP,
-        slides.SLIDE_WIDTH - MARGIN - left,
-        BODY_BOTTOM - BODY_TOP,
-        lines,
-        MIN_PT,
-    )
+    slides.side_text(new, MARGIN + width, lines)
 
 
 def _comparison_slides(prs, target: Scope, data: _Data) -> None:

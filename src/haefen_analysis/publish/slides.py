@@ -46,9 +46,13 @@ SERIES = (
     RGBColor(0x00, 0x9E, 0x73),
     RGBColor(0xCC, 0x79, 0xA7),
 )
-#: Number formats: whole numbers and shares with German separators in every viewer.
+#: Whole numbers with German separators in every viewer (the locale tag 407 = de-DE).
 WHOLE = "[$-407]#,##0"
-DECIMAL = "[$-407]#,##0.00"
+
+
+def number_format(decimals: int) -> str:
+    """A chart number format with ``decimals`` places, German separators."""
+    return WHOLE + ("." + "0" * decimals if decimals else "")
 
 
 def presentation(title: str) -> Presentation:
@@ -136,6 +140,13 @@ def text(slide_, left, top, width, height, lines: Sequence[str], size: int = TEX
         para.space_after = Pt(size * 0.3)
     _size(frame, max(size, MIN_PT), colour)
     return box
+
+
+def side_text(slide_, right_of: int, lines: Sequence[str]):
+    """``MIN_PT``-text beside a chart or map ending at ``right_of``, to the right margin."""
+    left = right_of + Inches(0.2)
+    width = SLIDE_WIDTH - MARGIN - left
+    return text(slide_, left, BODY_TOP, width, BODY_BOTTOM - BODY_TOP, lines, MIN_PT)
 
 
 def _line_count(line: str, chars: int) -> int:
