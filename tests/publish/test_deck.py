@@ -259,17 +259,22 @@ def test_sh_numbers_are_the_reports(decks: dict[str, Path], per_land: pd.DataFra
 
 
 @pytest.mark.browser
-def test_germany_offers_chart(decks: dict[str, Path], per_land: pd.DataFrame) -> None:
+def test_germany_offers_charts(decks: dict[str, Path], per_land: pd.DataFrame) -> None:
     prs = Presentation(decks["DE"])
-    categories, series = _chart_values(_charts(_slide(prs, "Zusagen"))[0])
+    places, admissions = (_chart_values(c) for c in _charts(_slide(prs, "Zusagen")))
     laender = per_land.drop(index=codes.GERMANY)
-    shown = laender[laender[list(deck.OFFER_COLUMNS)].notna().any(axis=1)]
-    assert categories == list(shown["land_name"])
-    for column in deck.OFFER_COLUMNS:
-        expected = [None if pd.isna(v) else float(v) for v in shown[column]]
-        assert series[labels.title(column)] == expected
-    rows = _texts(_slide(prs, "Kennzahlen"))
-    assert "Schleswig-Holstein" in rows  # the Land that credits
+    pledged = labels.title("pledged_places")
+    ordered = laender.sort_values("pledged_places", ascending=False, na_position="last")
+    assert [c.removesuffix(" (unbekannt)") for c in places[0]] == list(ordered["land_name"])
+    expected = [None if pd.isna(v) else float(v) for v in ordered["pledged_places"]]
+    assert places[1] == {pledged: expected}
+    kinds = list(deck.OFFER_COLUMNS[1:])
+    came = laender[laender[kinds].notna().any(axis=1)]
+    assert admissions[0] == list(came["land_name"])
+    for column in kinds:
+        expected = [None if pd.isna(v) else float(v) for v in came[column]]
+        assert admissions[1][labels.title(column)] == expected
+    assert "Schleswig-Holstein" in _texts(_slide(prs, "Kennzahlen"))  # the Land that credits
 
 
 @pytest.mark.browser

@@ -182,24 +182,42 @@ def key_numbers(table: pd.DataFrame, counts: pd.DataFrame, target: Scope) -> lis
     return [(labels.title(c), values[c]) for c in KEY_COLUMNS]
 
 
-def offer_series(table: pd.DataFrame, target: Scope) -> tuple[list[str], list[tuple]]:
-    """Categories and series of the offers chart, from the per-Land table. A Land: one bar
-    per measure (an unknown one named "unbekannt", without a bar); Germany: the Länder with
-    any of these figures, one series per measure (as the overview's chart)."""
+def _value(v: object) -> float | None:
+    return None if pd.isna(v) else float(v)
 
-    def value(v: object) -> float | None:
-        return None if pd.isna(v) else float(v)
 
+def offer_charts(table: pd.DataFrame, target: Scope) -> list[tuple[str, list[str], list[tuple]]]:
+    """(title, categories, series) of the offers charts, from the per-Land table. A Land: one
+    bar per measure (an unknown one named "unbekannt", without a bar). Germany: the places
+    pledged per Land, and the admissions per programme kind for the Länder with one (the
+    overview's chart in two parts, readable at 14 pt); never added up."""
     if not target.is_germany:
         row = table.loc[target.code]
         categories = [
             labels.title(c) + (f" ({UNKNOWN})" if pd.isna(row[c]) else "") for c in OFFER_COLUMNS
         ]
-        return categories, [(target.name, [value(row[c]) for c in OFFER_COLUMNS])]
+        series = [(target.name, [_value(row[c]) for c in OFFER_COLUMNS])]
+        return [("Personen bzw. Plätze", categories, series)]
     laender = table[table.index != codes.GERMANY]
-    rows = laender[laender[list(OFFER_COLUMNS)].notna().any(axis=1)]
-    series = [(labels.title(c), [value(v) for v in rows[c]]) for c in OFFER_COLUMNS]
-    return list(rows["land_name"]), series
+    pledged, kinds = OFFER_COLUMNS[0], list(OFFER_COLUMNS[1:])
+    ordered = laender.sort_values(pledged, ascending=False, na_position="last")
+    places = [
+        n + (f" ({UNKNOWN})" if pd.isna(v) else "")
+        for n, v in zip(ordered["land_name"], ordered[pledged], strict=True)
+    ]
+    came = laender[laender[kinds].notna().any(axis=1)]
+    return [
+        (
+            labels.title(pledged),
+            places,
+            [(labels.title(pledged), list(map(_value, ordered[pledged])))],
+        ),
+        (
+            "Aufnahmen (Personen) je Programmart",
+            list(came["land_name"]),
+            [(labels.title(c), list(map(_value, came[c]))) for c in kinds],
+        ),
+    ]
 
 
 def ratio_text(table: pd.DataFrame, target: Scope) -> str:
@@ -444,25 +462,37 @@ def _offers_slide(prs, target: Scope, data: _Data) -> None:
     """Places offered next to people admitted by programme kind (never added up) and the
     Königsteiner share of the scope, each in its own unit."""
     new = slides.slide(prs, "Zusagen, Aufnahmen und Königsteiner Schlüssel")
-    categories, series = offer_series(data.table, target)
-    width = Inches(7.6) if not target.is_germany else Inches(8.2)
-    box = (MARGIN, BODY_TOP, width, BODY_BOTTOM - BODY_TOP)
-    slides.bar_chart(new, box, categories, series, title="Personen bzw. Plätze")
+    charts_ = offer_charts(data.table, target)
     text = data.counts.loc[target.code]
     lines = [
         f"{labels.title('pledged_places')}: {text['pledged_places']} – Kapazitätsangaben und "
         "Bitten um Zuweisung sind keine Zusagen."
     ]
-    if not target.is_germany:
-        rows = analysis.sichere_haefen_admissions(data.tables["admissions"], target.code)
-        if len(rows):
-            each = " + ".join(
-                f"{data.names.get(m, m)} {report.total(p['value'], p['group'])}"
-                for m, p in sorted(rows.groupby("member_id"))
-            )
-            lines.append(
-                f"Aufnahmen als Sichere Häfen: {text['admitted_sichere_haefen']} ({each})."
-            )
+    if target.is_germany:  # two charts side by side, the notes below them
+        height = BODY_BOTTOM - BODY_TOP - Inches(0.8)
+        width = (BODY_WIDTH - Inches(0.3)) // 2
+        for i, (title, categories, series) in enumerate(charts_):
+            box = (MARGIN + i * (width + Inches(0.3)), BODY_TOP, width, height)
+            slides.bar_chart(new, box, categories, series, title=title)
+        lines.append(
+            "Aufnahmen: angekommene Personen je Programmart, jeder Zeitraum einmal "
+            "gezählt, nicht addiert; ohne Balken: unbekannt."
+        )
+        top = BODY_TOP + height + Inches(0.05)
+        slides.text(new, MARGIN, top, BODY_WIDTH, BODY_BOTTOM - top, [" ".join(lines)], MIN_PT)
+        return
+    ((title, categories, series),) = charts_
+    width = Inches(7.6)
+    slides.bar_chart(
+        new, (MARGIN, BODY_TOP, width, BODY_BOTTOM - BODY_TOP), categories, series, title=title
+    )
+    rows = analysis.sichere_haefen_admissions(data.tables["admissions"], target.code)
+    if len(rows):
+        each = " + ".join(
+            f"{data.names.get(m, m)} {report.total(p['value'], p['group'])}"
+            for m, p in sorted(rows.groupby("member_id"))
+        )
+        lines.append(f"Aufnahmen als Sichere Häfen: {text['admitted_sichere_haefen']} ({each}).")
     lines.append("Aufnahmen: angekommene Personen je Programmart, jeder Zeitraum einmal gezählt.")
     share = report.number(
         data.table.loc[target.code, "key_share_percent"], labels.decimals("key_share_percent")
@@ -535,7 +565,8 @@ def timeline(members: pd.DataFrame) -> pd.DataFrame:
     frame = analysis.members_over_time(members)
     wide = frame.pivot_table(index="month", columns="series", values="count", aggfunc="last")
     if len(wide):  # whole years, so that a tick every 12 months falls on a January
-        first, last = wide.index.min(), wide.index.max()
+        first = wide.index.min()
+        last = max(wide.index.max(), pd.Timestamp(dates.now().date()))  # up to today
         months = pd.date_range(f"{first.year}-01-01", f"{last.year}-12-01", freq="MS")
         wide = wide.reindex(months)
     order = list(dict.fromkeys(frame["series"]))

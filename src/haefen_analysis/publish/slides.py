@@ -16,7 +16,13 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.oxml.ns import qn
 from pptx.oxml.shapes.autoshape import CT_Shape
 from pptx.util import Emu, Inches, Pt
@@ -282,8 +288,11 @@ def bar_chart(
     if axis_title:
         value_axis.has_title = True
         value_axis.axis_title.text_frame.text = axis_title
+    value_axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE  # the data labels say it
     if horizontal:
         chart.category_axis.reverse_order = True  # first category on top, as read
+    axis = chart.category_axis._element  # every category named (no label skipped)
+    axis.find(qn("c:noMultiLvlLbl")).addprevious(etree.Element(qn("c:tickLblSkip"), val="1"))
     _chart_fonts(chart)
     return chart
 
