@@ -42,10 +42,8 @@ LAND_TITLES = [
 ]
 MEMBER_TITLES = [
     "Kurz beantwortet",
-    "Zusagen und Angebote",
-    "Aufnahmen",
-    "Treffen",
-    "Netzwerke",
+    "Zusagen und Aufnahmen",
+    "Treffen und Netzwerke",
     "Karte: Lübeck: Sicherer Hafen",
     "Was nicht bekannt ist",
     "Quellen",

@@ -78,6 +78,9 @@ SCOPED_SOURCES = {
 MAP_BOX = (Inches(8.4), BODY_BOTTOM - BODY_TOP)
 MAP_DPI = 96
 MAP_FONT_PX = 19
+#: Text sizes of a member's few lines and of a scope's meetings and unknowns (the member
+#: lists stay at ``MIN_PT``: many names on few slides).
+MEMBER_PT, LIST_PT = 18, 16
 #: What the map slide says instead of the map when there is no browser.
 NO_MAP = "Karte nicht enthalten: auf diesem Rechner fehlt ein Browser für die Kartengrafik"
 _REF = re.compile(r'\s*<a class="ref"[^>]*>\[\d+\]</a>')
@@ -601,7 +604,7 @@ def _meetings_slides(prs, target: Scope, data: _Data) -> None:
     else:
         met = analysis.land_meetings(target.code)
     lines = _meeting_lines(met, data.names) or ["Keine Treffen in den Daten."]
-    slides.column_slides(prs, "Treffen", lines, columns=1)
+    slides.column_slides(prs, "Treffen", lines, 1, LIST_PT)
 
 
 def unknown_lines(target: Scope, data: _Data, drawn: _Map) -> list[str]:
@@ -729,41 +732,33 @@ def member_missing(profile) -> list[str]:
     return [name for name, frame in parts.items() if frame.empty]
 
 
+def _items(lines: list[str]) -> list[str]:
+    """Lines under a heading line, as a list."""
+    return [f"• {line}" for line in lines]
+
+
 def _member_deck(prs, target: Scope, data: _Data, drawn: _Map, dd) -> None:
     profile = analysis.member_profile(target.member_id, dd)
     member = profile.member
     kind = value_label("kind", member["kind"], "members")
     _title_slide(prs, target, data, f"{kind} in {codes.land_name(member['land'])}")
     rows = [(question, plain(answer)) for question, answer in sections.answer_rows(profile)]
-    half = len(rows) if sum(len(a) for _, a in rows) < 700 else 4
-    for n, part in enumerate((rows[:half], rows[half:]), 1):
-        if part:
-            suffix = f" ({n}/2)" if half < len(rows) else ""
-            new = slides.slide(prs, f"Kurz beantwortet{suffix}")
-            slides.table(new, [("Frage", "Antwort"), *part], Inches(3.4), 16)
-    slides.column_slides(
-        prs, "Zusagen und Angebote", _offer_lines(profile, data.names) or ["Keine in den Daten."], 1
-    )
-    slides.column_slides(
-        prs,
-        "Aufnahmen",
-        _admission_lines(profile) or [f"{UNKNOWN}: keine Aufnahmezahl in den Daten."],
-        1,
-    )
-    slides.column_slides(
-        prs,
-        "Treffen",
-        _meeting_lines(profile.meetings, data.names) or ["Kein Treffen in den Daten."],
-        1,
-    )
-    slides.column_slides(prs, "Netzwerke", _network_lines(profile) or ["Keine in den Daten."], 1)
+    slides.table_slides(prs, "Kurz beantwortet", ("Frage", "Antwort"), rows, Inches(3.4))
+    offers = _offer_lines(profile, data.names) or ["keine in den Daten"]
+    came = _admission_lines(profile) or [f"{UNKNOWN}: keine Aufnahmezahl in den Daten"]
+    lines = ["Zusagen und Angebote:", *_items(offers), "Aufnahmen:", *_items(came)]
+    slides.column_slides(prs, "Zusagen und Aufnahmen", lines, 1, MEMBER_PT)
+    met = _meeting_lines(profile.meetings, data.names) or ["kein Treffen in den Daten"]
+    networks = _network_lines(profile) or ["keine in den Daten"]
+    lines = ["Treffen:", *_items(met), "Netzwerke:", *_items(networks)]
+    slides.column_slides(prs, "Treffen und Netzwerke", lines, 1, MEMBER_PT)
     _map_slide(prs, target, drawn)
     missing = member_missing(profile)
     lines = [
         f"Nicht bekannt: {', '.join(missing)}." if missing else "Zu allen Teilen gibt es Angaben."
     ]
     lines.append(sections.HOW_TO_ADD.replace("`", ""))
-    slides.column_slides(prs, "Was nicht bekannt ist", lines, 1)
+    slides.column_slides(prs, "Was nicht bekannt ist", lines, 1, MEMBER_PT)
     found = distinct_sources(
         [
             member["source"],
@@ -829,7 +824,7 @@ def build_deck(
             _meetings_slides(prs, target, data)
             _map_slide(prs, target, drawn)
             slides.column_slides(
-                prs, "Was nicht bekannt ist", unknown_lines(target, data, drawn), 1
+                prs, "Was nicht bekannt ist", unknown_lines(target, data, drawn), 1, LIST_PT
             )
             _sources_slide(prs, target, data, sources(data.tables, data.table, target), dd)
         buffer = io.BytesIO()

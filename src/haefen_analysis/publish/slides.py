@@ -181,20 +181,22 @@ def pages(lines: Sequence[str], columns: int, chars: int, per_column: int = LINE
     return out
 
 
-def column_slides(prs: Presentation, title: str, lines: Sequence[str], columns: int = 2):
-    """``lines`` in ``columns`` columns of ``MIN_PT``-text, on as many slides as they need
+def column_slides(
+    prs: Presentation, title: str, lines: Sequence[str], columns: int = 2, size: int = MIN_PT
+):
+    """``lines`` in ``columns`` columns of ``size``-point text, on as many slides as they need
     ("(2/3)" in the title of each when more than one)."""
     gap = Inches(0.3)
     width = (BODY_WIDTH - gap * (columns - 1)) // columns
-    chars = int(width / Pt(MIN_PT) * 1.9)  # average glyph about 0,53 em
-    split = pages(lines, columns, chars)
+    size = max(size, MIN_PT)
+    split = pages(lines, columns, _chars(width, size), LINES_PER_COLUMN * MIN_PT // size)
     made = []
     for n, page in enumerate(split, 1):
         shown = f"{title} ({n}/{len(split)})" if len(split) > 1 else title
         new = slide(prs, shown)
         for i, column in enumerate(page):
             left = MARGIN + i * (width + gap)
-            text(new, left, BODY_TOP, width, BODY_BOTTOM - BODY_TOP, column, MIN_PT)
+            text(new, left, BODY_TOP, width, BODY_BOTTOM - BODY_TOP, column, size)
         made.append(new)
     return made
 
@@ -212,6 +214,38 @@ def table(slide_, rows: Sequence[tuple[str, str]], first: int, size: int = TEXT_
             cell.text = value
             _size(cell.text_frame, max(size, MIN_PT))
     return shape
+
+
+def _chars(width: int, size: int) -> int:
+    """Characters of ``size``-point text one line ``width`` EMU wide holds (average glyph
+    about 0,53 em)."""
+    return int(width / Pt(size) * 1.9)
+
+
+def table_slides(
+    prs: Presentation,
+    title: str,
+    header: tuple[str, str],
+    rows: Sequence[tuple[str, str]],
+    first: int,
+    size: int = 16,
+    lines_per_slide: int = 15,
+):
+    """Two-column tables of ``size``-point text, as many rows on a slide as fit (a row never
+    split), "(1/2)" in the titles when they need more than one."""
+    chars = (_chars(first, size), _chars(BODY_WIDTH - first, size))
+    heights = [max(_line_count(k, chars[0]), _line_count(v, chars[1])) for k, v in rows]
+    parts: list[list[tuple[str, str]]] = [[]]
+    used = 1  # the header
+    for row, height in zip(rows, heights, strict=True):
+        if used + height > lines_per_slide and parts[-1]:
+            parts.append([])
+            used = 1
+        parts[-1].append(row)
+        used += height
+    for n, part in enumerate(parts, 1):
+        new = slide(prs, f"{title} ({n}/{len(parts)})" if len(parts) > 1 else title)
+        table(new, [header, *part], first, size)
 
 
 def _chart_fonts(chart, size: int = MIN_PT) -> None:
