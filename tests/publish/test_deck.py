@@ -21,7 +21,8 @@ from haefen_analysis.cli import app
 from haefen_analysis.common import dates
 from haefen_analysis.common.processes import run_bounded
 from haefen_analysis.ingest import codes
-from haefen_analysis.publish import deck
+from haefen_analysis.publish import deck, runner
+from haefen_analysis.publish.config import load_config
 from haefen_analysis.publish.deck import build_deck
 from haefen_analysis.report import sections
 
@@ -371,6 +372,21 @@ def test_cli_unknown_land_and_member(tmp_path: Path) -> None:
     assert bad.exit_code == 1
     assert bad.stderr.startswith("Fehler: --member: ")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_all_takes_no_single_scope(tmp_path: Path) -> None:
+    for extra in (["--land", "SH"], ["--member", "Kiel"], ["--out", str(tmp_path / "x.pptx")]):
+        bad = CliRunner().invoke(app, ["deck", "--all", *extra])
+        assert bad.exit_code == 1 and bad.stderr.startswith("Fehler: --all ")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_member_deck_named_like_its_report() -> None:
+    """The portal links a member's deck by the slug of its report (``member-<slug>.html``)."""
+    (job,) = runner.plan(load_config(), ["member"], ["Lübeck"])
+    target = deck.scope(None, member="Lübeck")
+    assert deck.default_path(target).name == f"deck-{job.slug.removeprefix('member-')}.pptx"
+    assert deck.default_path(deck.scope("Schleswig-Holstein")).name == "deck-SH.pptx"
 
 
 @pytest.mark.browser
