@@ -374,6 +374,16 @@ def test_cli_unknown_land_and_member(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_charts_hold_only_what_the_report_writes_as_a_number() -> None:
+    """A count the public report hides ("< 3", a range) or does not know gets no bar and no
+    value in the chart's embedded data."""
+    assert deck.shown_value(88, "88 (2 unbekannt)") == 88.0
+    assert deck.shown_value(1234, "1.234") == 1234.0
+    assert deck.shown_value(0, "0") == 0.0  # a known zero stays a zero
+    for raw, text in ((2, "< 3"), (10, "10–12"), (pd.NA, "unbekannt")):
+        assert deck.shown_value(raw, text) is None
+
+
 def test_cli_all_takes_no_single_scope(tmp_path: Path) -> None:
     for extra in (["--land", "SH"], ["--member", "Kiel"], ["--out", str(tmp_path / "x.pptx")]):
         bad = CliRunner().invoke(app, ["deck", "--all", *extra])

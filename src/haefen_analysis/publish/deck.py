@@ -185,42 +185,60 @@ def key_numbers(table: pd.DataFrame, counts: pd.DataFrame, target: Scope) -> lis
     return [(labels.title(c), values[c]) for c in KEY_COLUMNS]
 
 
-def _value(v: object) -> float | None:
-    return None if pd.isna(v) else float(v)
+def shown_value(raw: object, text: str) -> float | None:
+    """What a chart may hold of a count: the number where the report writes it as such
+    ("18", "88 (2 unbekannt)"), else nothing (unknown; "< 3" or a range of the public
+    version, which the chart's embedded data must not give away either)."""
+    if pd.isna(raw) or str(text).split(" (")[0] != report.number(raw):
+        return None
+    return float(raw)
 
 
-def offer_charts(table: pd.DataFrame, target: Scope) -> list[tuple[str, list[str], list[tuple]]]:
-    """(title, categories, series) of the offers charts, from the per-Land table. A Land: one
-    bar per measure (an unknown one named "unbekannt", without a bar). Germany: the places
-    pledged per Land, and the admissions per programme kind for the Länder with one (the
-    overview's chart in two parts, readable at 14 pt); never added up."""
+def _named(name: str, raw: object, text: str) -> str:
+    """A category named with why it has no bar ("Saarland (unbekannt)", "… (< 3)")."""
+    return name if shown_value(raw, text) is not None else f"{name} ({str(text).split(' (')[0]})"
+
+
+def offer_charts(
+    table: pd.DataFrame, counts: pd.DataFrame, target: Scope
+) -> tuple[list[tuple[str, list[str], list[tuple]]], list[str]]:
+    """(title, categories, series) of the offers charts, from the per-Land table and its
+    counts as the reports write them, and the counts no bar shows (``shown_value``). A Land:
+    one bar per measure. Germany: the places pledged per Land, and the admissions per
+    programme kind for the Länder with one (the overview's chart in two parts, readable at
+    14 pt); never added up."""
     if not target.is_germany:
-        row = table.loc[target.code]
-        categories = [
-            labels.title(c) + (f" ({UNKNOWN})" if pd.isna(row[c]) else "") for c in OFFER_COLUMNS
-        ]
-        series = [(target.name, [_value(row[c]) for c in OFFER_COLUMNS])]
-        return [("Personen bzw. Plätze", categories, series)]
+        row, text = table.loc[target.code], counts.loc[target.code]
+        categories = [_named(labels.title(c), row[c], text[c]) for c in OFFER_COLUMNS]
+        series = [(target.name, [shown_value(row[c], text[c]) for c in OFFER_COLUMNS])]
+        return [("Personen bzw. Plätze", categories, series)], []
     laender = table[table.index != codes.GERMANY]
     pledged, kinds = OFFER_COLUMNS[0], list(OFFER_COLUMNS[1:])
     ordered = laender.sort_values(pledged, ascending=False, na_position="last")
+    texts = counts.loc[ordered.index, pledged]
     places = [
-        n + (f" ({UNKNOWN})" if pd.isna(v) else "")
-        for n, v in zip(ordered["land_name"], ordered[pledged], strict=True)
+        _named(n, v, t)
+        for n, v, t in zip(ordered["land_name"], ordered[pledged], texts, strict=True)
     ]
+    values = [shown_value(v, t) for v, t in zip(ordered[pledged], texts, strict=True)]
     came = laender[laender[kinds].notna().any(axis=1)]
-    return [
-        (
-            labels.title(pledged),
-            places,
-            [(labels.title(pledged), list(map(_value, ordered[pledged])))],
-        ),
-        (
-            "Aufnahmen (Personen) je Programmart",
-            list(came["land_name"]),
-            [(labels.title(c), list(map(_value, came[c]))) for c in kinds],
-        ),
+    series, hidden = [], []
+    for column in kinds:
+        texts = counts.loc[came.index, column]
+        values_ = [shown_value(v, t) for v, t in zip(came[column], texts, strict=True)]
+        series.append((labels.title(column), values_))
+        hidden += [
+            f"{name} ({labels.title(column)}): {t}"
+            for name, v, t, shown in zip(
+                came["land_name"], came[column], texts, values_, strict=True
+            )
+            if shown is None and pd.notna(v)
+        ]
+    charts_ = [
+        (labels.title(pledged), places, [(labels.title(pledged), values)]),
+        ("Aufnahmen (Personen) je Programmart", list(came["land_name"]), series),
     ]
+    return charts_, hidden
 
 
 def ratio_text(table: pd.DataFrame, target: Scope) -> str:
@@ -465,7 +483,7 @@ def _offers_slide(prs, target: Scope, data: _Data) -> None:
     """Places offered next to people admitted by programme kind (never added up) and the
     Königsteiner share of the scope, each in its own unit."""
     new = slides.slide(prs, "Zusagen, Aufnahmen und Königsteiner Schlüssel")
-    charts_ = offer_charts(data.table, target)
+    charts_, hidden = offer_charts(data.table, data.counts, target)
     text = data.counts.loc[target.code]
     lines = [
         f"{labels.title('pledged_places')}: {text['pledged_places']} – Kapazitätsangaben und "
@@ -481,6 +499,8 @@ def _offers_slide(prs, target: Scope, data: _Data) -> None:
             "Aufnahmen: angekommene Personen je Programmart, jeder Zeitraum einmal "
             "gezählt, nicht addiert; ohne Balken: unbekannt."
         )
+        if hidden:
+            lines.append("Geschützte kleine Zahlen (ohne Balken): " + "; ".join(hidden) + ".")
         top = BODY_TOP + height + Inches(0.05)
         slides.text(new, MARGIN, top, BODY_WIDTH, BODY_BOTTOM - top, [" ".join(lines)], MIN_PT)
         return
