@@ -53,13 +53,12 @@ def deck(
         UnknownLandError,
     )
     from haefen_analysis.ingest import codes
-    from haefen_analysis.publish.deck import build_deck
+    from haefen_analysis.publish.deck import build_deck, build_decks
 
     if all_laender and (land or member or out):
         fail(
             "--all schreibt Deutschland und alle Länder an ihren Ort: ohne --land, --member, --out"
         )
-    scopes = [None, *(one.short for one in codes.laender())] if all_laender else [land]
     if skip_without_browser:
         from haefen_analysis.common import browser
 
@@ -70,12 +69,14 @@ def deck(
                 "Foliensätzen" if all_laender else f"Foliensatz {member or land or 'Deutschland'}"
             )
             skipped(f"Karte im {what}", exc)
-    for one in scopes:
-        try:
-            path = build_deck(
-                one, out, member=member, data_dir=data_dir, year=year, skip_map=skip_without_browser
-            )
-        except (UnknownLandError, KeyNotFoundError, NameResolutionError) as exc:
-            option = {UnknownLandError: "--land", NameResolutionError: "--member"}
-            fail(f"{next((o for t, o in option.items() if isinstance(exc, t)), '--year')}: {exc}")
-        say(f"Foliensatz geschrieben: {path}")
+    options = {"data_dir": data_dir, "year": year, "skip_map": skip_without_browser}
+    try:
+        if all_laender:
+            scopes = [None, *(one.short for one in codes.laender())]
+            for path in build_decks(scopes, **options):
+                say(f"Foliensatz geschrieben: {path}")
+        else:
+            say(f"Foliensatz geschrieben: {build_deck(land, out, member=member, **options)}")
+    except (UnknownLandError, KeyNotFoundError, NameResolutionError) as exc:
+        option = {UnknownLandError: "--land", NameResolutionError: "--member"}
+        fail(f"{next((o for t, o in option.items() if isinstance(exc, t)), '--year')}: {exc}")

@@ -16,6 +16,7 @@ import html
 import io
 import re
 import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -800,32 +801,19 @@ def _member_deck(prs, target: Scope, data: _Data, drawn: _Map, dd) -> None:
 # --- the deck ---------------------------------------------------------------------------
 
 
-def build_deck(
-    land: str | None = None,
-    out: str | Path | None = None,
-    *,
-    member: str | None = None,
-    data_dir: str | Path | None = None,
-    year: int | None = None,
-    skip_map: bool = False,
-) -> Path:
-    """Write the deck for ``member`` (name or member_id; ``land`` tells apart equal names), else
-    for ``land`` (any accepted spelling; None = Germany), and return its path (default
-    ``default_path``); ``year`` picks the Königsteiner Schlüssel (default ``DEFAULT_YEAR``).
-    Unknown Länder and members fail before anything is loaded or written, and so does a
-    missing browser unless ``skip_map`` (the map slide then says why there is no map)."""
-    dd = Path(data_dir) if data_dir is not None else None
-    config.data_dir(dd)  # a data folder that does not exist is said first
-    target = scope(land, dd, member)
-    missing = None
+def _browser_missing(skip_map: bool) -> str | None:
+    """Why there is no browser for the map (None: there is one); without ``skip_map`` the
+    missing browser is the error, said at once, before any data is loaded."""
     try:
-        browser.find()  # no browser for the map: one clear line now, not after the data
+        browser.find()
     except BrowserNotFoundError as exc:
         if not skip_map:
             raise
-        missing = str(exc)
-    path = Path(out) if out is not None else default_path(target)
-    data = _load(dd, DEFAULT_YEAR if year is None else year)
+        return str(exc)
+    return None
+
+
+def _write(target: Scope, path: Path, data: _Data, missing: str | None, dd: Path | None) -> Path:
     prs = slides.presentation(target.title)
     slides.master_footer(
         prs, f"{target.title} · Stand der Daten: {data.as_of['members']} · haefen-analysis"
@@ -850,3 +838,43 @@ def build_deck(
         buffer = io.BytesIO()
         prs.save(buffer)
     return atomic_write(path, buffer.getvalue())
+
+
+def build_deck(
+    land: str | None = None,
+    out: str | Path | None = None,
+    *,
+    member: str | None = None,
+    data_dir: str | Path | None = None,
+    year: int | None = None,
+    skip_map: bool = False,
+) -> Path:
+    """Write the deck for ``member`` (name or member_id; ``land`` tells apart equal names), else
+    for ``land`` (any accepted spelling; None = Germany), and return its path (default
+    ``default_path``); ``year`` picks the Königsteiner Schlüssel (default ``DEFAULT_YEAR``).
+    Unknown Länder and members fail before anything is loaded or written, and so does a
+    missing browser unless ``skip_map`` (the map slide then says why there is no map)."""
+    dd = Path(data_dir) if data_dir is not None else None
+    config.data_dir(dd)  # a data folder that does not exist is said first
+    target = scope(land, dd, member)
+    missing = _browser_missing(skip_map)
+    path = Path(out) if out is not None else default_path(target)
+    return _write(target, path, _load(dd, DEFAULT_YEAR if year is None else year), missing, dd)
+
+
+def build_decks(
+    lands: Sequence[str | None],
+    *,
+    data_dir: str | Path | None = None,
+    year: int | None = None,
+    skip_map: bool = False,
+) -> Iterator[Path]:
+    """``build_deck`` for several Länder (None = Germany) at their default paths, the data
+    loaded once (``haefen deck --all``); every Land is checked before the first is written."""
+    dd = Path(data_dir) if data_dir is not None else None
+    config.data_dir(dd)
+    targets = [scope(land, dd) for land in lands]
+    missing = _browser_missing(skip_map)
+    data = _load(dd, DEFAULT_YEAR if year is None else year)
+    for target in targets:
+        yield _write(target, default_path(target), data, missing, dd)
