@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from haefen_analysis import config
 from haefen_analysis.cli import app
+from haefen_analysis.common.devtools import CHROMIUM_FLAGS
 from haefen_analysis.publish.html import remote_resources
-from haefen_analysis.publish.pdf import CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.slow
 
