@@ -190,10 +190,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_text(frame: pd.DataFrame) -> str:
-    """A table as CSV text: no index, "\\n" line ends, formula cells neutralised (the form of
-    every CSV written)."""
-    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
+def csv_text(frame: pd.DataFrame, sep: str = ",", lineterminator: str = "\n") -> str:
+    """A table as CSV text: no index, formula cells neutralised (the form of every CSV
+    written; the data files use the defaults, files for Excel ";" and CRLF)."""
+    return neutralise_formulas(frame).to_csv(index=False, sep=sep, lineterminator=lineterminator)
 
 
 def write_csv(frame: pd.DataFrame, path: Path, check: Callable[[Path], None] | None = None) -> Path:

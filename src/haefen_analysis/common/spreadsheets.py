@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from haefen_analysis.common.files import neutralise, neutralise_formulas
+from haefen_analysis.common.files import csv_text, neutralise, neutralise_formulas
 
 BOM = "\ufeff"
 #: Excel's limit for sheet names, and the characters it refuses in them.
@@ -34,7 +34,7 @@ def _german_cell(value: object) -> object:
 def excel_csv(frame: pd.DataFrame) -> bytes:
     """``frame`` as CSV for German Excel: BOM, ";", decimal comma, formulas neutralised."""
     shown = neutralise_formulas(frame).astype(object).map(_german_cell)
-    text = shown.to_csv(index=False, sep=";", lineterminator="\r\n")
+    text = csv_text(shown, sep=";", lineterminator="\r\n")
     return (BOM + text).encode("utf-8")
 
 
