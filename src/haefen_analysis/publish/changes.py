@@ -59,9 +59,11 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
 
 
 def _new_rows(before: pd.DataFrame, now: pd.DataFrame, key: str) -> pd.DataFrame:
-    if now.empty or key not in now:
+    """Rows of ``now`` whose ``key`` the previous set did not have; none when the previous
+    set did not publish the table (then nothing can be said to be new)."""
+    if now.empty or key not in now or key not in before:
         return now.iloc[0:0]
-    known = set(before[key].astype(str)) if key in before else set()
+    known = set(before[key].astype(str))
     return now[~now[key].astype(str).isin(known)]
 
 

@@ -20,7 +20,7 @@ import html
 import time
 from pathlib import Path
 
-from haefen_analysis.common import dates
+from haefen_analysis.common import browser, dates
 from haefen_analysis.common.devtools import START_TIMEOUT, Browser, file_url
 from haefen_analysis.common.files import atomic_write
 from haefen_analysis.errors import BrowserNotFoundError, ExportError
@@ -70,9 +70,12 @@ _browser: Browser | None = None
 
 
 def _printer(start_timeout: float) -> Browser:
-    """This process's browser for PDFs, started on first use and kept for the batch."""
+    """This process's browser for PDFs, started on first use and kept for the batch (a new
+    one when the browser search now finds another, e.g. ``BROWSER_PATH`` changed)."""
     global _browser
-    if _browser is None or not _browser.alive:
+    exe = browser.find()  # BrowserNotFoundError: the one line saying what to install
+    if _browser is None or not _browser.alive or _browser.exe != exe:
+        discard()
         _browser = Browser(start_timeout=min(start_timeout, START_TIMEOUT))
     return _browser
 

@@ -68,9 +68,11 @@ def _literal(text: str) -> str:
 
 
 def dcat_turtle(data_dir: Path | None, names: list[str], issued: str) -> str:
-    """The DCAT-AP.de catalogue: one dcat:Dataset per table with its CSV distribution (and the
-    workbook), publisher, contributor id, licence and attribution text; relative addresses,
-    resolved against where the file is published."""
+    """The DCAT-AP.de catalogue: one dcat:Dataset per table with its CSV distribution,
+    publisher, licence and attribution text (the mandatory properties of catalogue, dataset
+    and distribution in DCAT-AP.de 2.0); relative addresses, resolved against where the file
+    is published. No ``dcatde:contributorID``: GovData assigns it to the publishing portal,
+    which adds its own when it harvests the file."""
     tables = catalogue(data_dir)
     lines = [
         "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
@@ -106,8 +108,7 @@ def dcat_turtle(data_dir: Path | None, names: list[str], issued: str) -> str:
             + _literal(f"{res.title} (Stand {res.as_of}); jede Zeile nennt ihre Quelle.")
             + " ;",
             "    dct:publisher <#herausgeber> ;",
-            "    dcatde:contributorID <http://dcat-ap.de/def/contributors/haefenAnalysis> ;",
-            f'    dct:modified "{res.as_of}" ;',
+            *([f'    dct:modified "{res.as_of}"^^xsd:date ;'] if res.as_of else []),
             "    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/SOCI> ;",
             f"    dcat:distribution <#{name}-csv> .",
             "",
