@@ -26,6 +26,8 @@ _GERMAN_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d{3})*(?:,\d+)?|-?\d+(?:,\d+)?")
 
 
 def _german_cell(value: object) -> object:
+    if isinstance(value, float) and value != value:  # NaN: unknown stays empty
+        return ""
     if isinstance(value, float):
         return f"{value:.10g}".replace(".", ",")
     return value
