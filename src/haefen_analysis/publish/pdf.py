@@ -184,8 +184,9 @@ def page_css() -> str:
 
 
 def print_script() -> str:
-    """The page's print helpers: scale figures to the text area before printing (the PDF
-    export calls the same) and list elements that are still too wide."""
+    """The page's print helpers: scale figures, and tables whose columns cannot wrap further,
+    to the text area before printing (the PDF export calls the same) and list elements that
+    are still too wide."""
     return (
         "<script>window.haefenPrint = {\n"
         "  fit: function (width) {\n"
@@ -197,10 +198,20 @@ def print_script() -> str:
         "        box.style.zoom = (avail / box.offsetWidth).toFixed(4);\n"
         "      }\n"
         "    });\n"
+        "    /* a table of many columns whose headers cannot wrap further: slightly smaller */\n"
+        "    document.querySelectorAll('table').forEach(function (t) {\n"
+        "      t.style.zoom = '';\n"
+        "      var right = t.getBoundingClientRect().right;\n"
+        "      if (right > width) {\n"
+        "        var left = t.getBoundingClientRect().left;\n"
+        "        t.style.zoom = ((width - left) / (right - left)).toFixed(4);\n"
+        "      }\n"
+        "    });\n"
         "  },\n"
         "  unfit: function () {\n"
         "    document.querySelectorAll('.plotly-graph-div')"
         ".forEach(function (g) { g.parentElement.style.zoom = ''; });\n"
+        "    document.querySelectorAll('table').forEach(function (t) { t.style.zoom = ''; });\n"
         "  },\n"
         "  wide: function (width) {\n"
         "    var out = [];\n"
