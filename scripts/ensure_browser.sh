@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# A browser for PNG, PDF and deck exports (and poppler-utils, which the PDF tests read PDFs
-# with), installed where this machine allows it (called by
+# A browser for PNG, PDF and deck exports, installed where this machine allows it (called by
 # `make test` and `make reports`; needs .venv):
 #   1. one is found already (the package's own search, the one kaleido uses): nothing to do;
-#   2. Debian/Ubuntu as root or with passwordless sudo: apt-get install chromium;
+#   2. Debian/Ubuntu as root or with passwordless sudo: apt-get install chromium (with
+#      poppler-utils, which the PDF tests read the printed PDFs with);
 #   3. otherwise Chrome for Testing through kaleido (`plotly_get_chrome -y`), if a network
 #      allows (it downloads from Google's servers; bounded to 5 minutes);
 #   4. otherwise one line saying what to install. Never fails: without a browser the exports
@@ -22,23 +22,6 @@ try:
 except Exception as exc:
     print(f"Hinweis: {exc}")'
 }
-
-# poppler-utils (pdfinfo, pdftotext, pdftoppm): the PDF tests read the printed PDFs with them.
-if ! command -v pdfinfo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    as=()
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    as=(sudo -n)
-  else
-    as=(none)
-  fi
-  if [ "${as[0]:-}" != none ]; then
-    echo "PDF-Prüfwerkzeuge: installiere poppler-utils (apt-get) …"
-    DEBIAN_FRONTEND=noninteractive timeout 600 "${as[@]}" apt-get install -y -qq \
-      --no-install-recommends poppler-utils >/dev/null 2>&1 ||
-      echo "Hinweis: poppler-utils nicht installiert; die PDF-Tests werden übersprungen."
-  fi
-fi
 
 find_browser >/dev/null && exit 0
 if [ -n "${BROWSER_PATH:-}" ]; then
@@ -59,7 +42,7 @@ if command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt_install() {
       timeout 900 "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-        chromium fonts-dejavu-core >/dev/null 2>&1
+        chromium fonts-dejavu-core poppler-utils >/dev/null 2>&1
     }
     apt_install || { timeout 300 "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 && apt_install; }
     find_browser >/dev/null && exit 0

@@ -251,11 +251,11 @@ def test_portal_links_a_deck_when_it_exists(reports, tmp_path):
     day = tmp_path / "2030-01-01"
     shutil.copytree(reports["day"], day, ignore=shutil.ignore_patterns("daten", "*.ipynb"))
     (day / "deck-SH.pptx").write_bytes(b"PK")
-    (day / "deck-member-luebeck.pptx").write_bytes(b"PK")
+    (day / "deck-luebeck.pptx").write_bytes(b"PK")
     portal.refresh(day)
     index = (day / "index.html").read_text(encoding="utf-8")
     assert '<a href="deck-SH.pptx">Folien (PowerPoint)</a>' in index
-    assert '<a href="deck-member-luebeck.pptx">' in index
+    assert '<a href="deck-luebeck.pptx">' in index
     assert 'href="deck-DE.pptx"' not in index  # no Germany deck in this folder
 
 

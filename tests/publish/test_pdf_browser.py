@@ -12,11 +12,13 @@ import time
 import psutil
 import pytest
 
+from haefen_analysis.errors import ExportError
 from haefen_analysis.publish import pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WORKER = """
+from haefen_analysis.errors import ExportError
 from haefen_analysis.publish import pdf
 chrome = pdf._printer(30)
 print(chrome.process.pid, flush=True)
@@ -62,3 +64,15 @@ def test_killed_worker_takes_its_browser_along():
     finally:
         if worker.poll() is None:
             worker.kill()
+
+
+def test_an_element_wider_than_the_page_fails_the_pdf_naming_it(tmp_path):
+    page = tmp_path / "breit.html"
+    body = '<p>Text</p><div class="breit" style="width:2000px">breit</div>'
+    page.write_text(f'<html lang="de"><head>{pdf.print_script()}</head>{body}</html>', "utf-8")
+    try:
+        with pytest.raises(ExportError, match=r"PDF: breiter als die Seite .*div\.breit"):
+            pdf.write_pdf(page, tmp_path / "breit.pdf")
+    finally:
+        pdf.discard()
+    assert not (tmp_path / "breit.pdf").exists()

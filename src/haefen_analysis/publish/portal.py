@@ -59,7 +59,8 @@ _TEMPLATE = Path(__file__).with_name("portal.html.j2")
 
 
 def deck_name(slug: str) -> str | None:
-    """The deck file that belongs to a report (overview → Germany, land-01 → SH, member-x)."""
+    """The deck file that belongs to a report, as ``haefen deck`` names it: overview →
+    ``deck-DE.pptx``, land-01 → ``deck-SH.pptx``, member-luebeck → ``deck-luebeck.pptx``."""
     from haefen_analysis.ingest import codes
 
     if slug == "overview":
@@ -69,8 +70,8 @@ def deck_name(slug: str) -> str | None:
             return f"deck-{codes.land(slug[5:]).short}.pptx"
         except ValueError:
             return None
-    if slug.startswith("member-"):
-        return f"deck-{slug}.pptx"
+    if slug.startswith("member-"):  # member-luebeck.html → deck-luebeck.pptx
+        return f"deck-{slug.removeprefix('member-')}.pptx"
     return None
 
 
