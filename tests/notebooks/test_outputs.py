@@ -98,8 +98,9 @@ def test_figures_have_alternative_texts_from_their_data(reports):
     labels = re.findall(r'<div aria-label="([^"]*)" role="img">', page)
     assert len(labels) == page.count('class="plotly-graph-div"') >= 4
     assert all(re.match(r"(Karte|Balkendiagramm|Liniendiagramm|Abbildung)\b", a) for a in labels)
-    captions = re.findall(r"<figcaption>Abbildung \d+: ([^<]*)</figcaption>", page)
-    assert captions == labels  # the caption says what the alternative text says
+    captions = re.findall(r"<figcaption>Abbildung (\d+): ([^<]*)</figcaption>", page)
+    assert [text for _, text in captions] == labels  # the caption says what the alt text says
+    assert [int(n) for n, _ in captions] == list(range(1, len(labels) + 1))
     # the per-Land bar chart names the Länder with their numbers, as the per-Land table
     bars = next(a for a in labels if "je Mio. Einwohner" in a)
     assert bars.startswith("Balkendiagramm „Sichere Häfen je Mio. Einwohner“: 16 Werte")

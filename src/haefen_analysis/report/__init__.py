@@ -67,7 +67,7 @@ __all__ = [
     "total",
 ]
 
-_state: dict[str, object] = {"sources": [], "public": True, "data": 0}
+_state: dict[str, object] = {"sources": [], "public": True, "data": 0, "Abbildung": 0, "Tabelle": 0}
 
 #: The mime type of a table's or figure's data in the executed notebook: the report's export
 #: step (``publish.exports``) writes each as a CSV beside the report and a sheet of its XLSX.
@@ -138,10 +138,11 @@ def _register_offline_renderer() -> None:
     pio.renderers[OFFLINE_RENDERER] = OfflineNotebookRenderer(connected=False, config=locale.CONFIG)
 
 
-def _next_data() -> int:
-    """The number of the next table or figure with a "Daten" link (1, 2, …)."""
-    _state["data"] = int(_state["data"]) + 1  # type: ignore[call-overload]
-    return int(_state["data"])  # type: ignore[call-overload]
+def _next(counter: str) -> int:
+    """The next number of ``counter``: "data" numbers the data files of tables and figures
+    together (1, 2, …), "Abbildung" and "Tabelle" number what the reader sees."""
+    _state[counter] = int(_state[counter]) + 1  # type: ignore[call-overload]
+    return int(_state[counter])  # type: ignore[call-overload]
 
 
 def data_href(number: int) -> str:
@@ -150,10 +151,9 @@ def data_href(number: int) -> str:
 
 
 def _data_link(number: int, what: str) -> str:
-    return (
-        f'<p class="data-link"><a href="{data_href(number)}" download>Daten</a> '
-        f"({what} {number}, CSV)</p>"
-    )
+    """The "Daten" link to data file ``number``; ``what`` names the table or figure."""
+    link = f'<a href="{data_href(number)}" download>Daten</a>'
+    return f'<p class="data-link">{link} ({what}, CSV)</p>'
 
 
 def _payload(number: int, kind: str, title: str, frame: pd.DataFrame) -> dict:
@@ -180,7 +180,7 @@ def figure_bundle(fig_dict: dict, plot_html: str) -> dict:
     "Daten" link; and its data for the export step."""
     from haefen_analysis.figures import describe
 
-    number = _next_data()
+    number, shown = _next("data"), _next("Abbildung")
     alt = describe.alt_text(fig_dict)
     ident = f"abb-{number}-{secrets.token_hex(3)}"
     message = (
@@ -193,8 +193,8 @@ def figure_bundle(fig_dict: dict, plot_html: str) -> dict:
         f'<figure class="haefen-figure" id="{ident}">'
         f'<div role="img" aria-label="{html.escape(alt)}">{plot_html}</div>'
         f'<p class="figure-missing">{html.escape(message)}</p>'
-        f"<figcaption>Abbildung {number}: {html.escape(alt)}</figcaption></figure>"
-        f"{_data_link(number, 'Abbildung')}"
+        f"<figcaption>Abbildung {shown}: {html.escape(alt)}</figcaption></figure>"
+        f"{_data_link(number, f'Abbildung {shown}')}"
         f"<script>(function () {{ var f = document.getElementById('{ident}');"
         " if (window.Plotly) { f.querySelector('.figure-missing').remove(); }"
         " else { f.querySelector('[role=img]').style.display = 'none'; } })();</script>"
@@ -202,7 +202,7 @@ def figure_bundle(fig_dict: dict, plot_html: str) -> dict:
     frame = describe.data_table(fig_dict)
     return {
         "text/html": body,
-        DATA_MIME: _payload(number, "figure", f"Abbildung {number}: {alt}", frame),
+        DATA_MIME: _payload(number, "figure", f"Abbildung {shown}: {alt}", frame),
     }
 
 
@@ -221,7 +221,7 @@ def setup(public: bool = True) -> None:
     pio.renderers.default = f"plotly_mimetype+{OFFLINE_RENDERER}"
     _state["sources"] = []
     _state["public"] = bool(public)
-    _state["data"] = 0
+    _state.update({"data": 0, "Abbildung": 0, "Tabelle": 0})
 
 
 def is_public() -> bool:
@@ -395,7 +395,7 @@ def table(
     the data files (default: its catalogue table's title, else "Tabelle N")."""
     from IPython.display import display
 
-    number = _next_data()
+    number, shown = _next("data"), _next("Tabelle")
     body = table_html(
         frame, table, labels, columns=columns, index=index, decimals=decimals, note=note
     )
@@ -403,9 +403,9 @@ def table(
     if index:
         text = text.reset_index()
     name = title or (catalogue()[table].title if table in catalogue() else None)
-    heading = f"Tabelle {number}" + (f": {name}" if name else "")
+    heading = f"Tabelle {shown}" + (f": {name}" if name else "")
     bundle = {
-        "text/html": body + _data_link(number, "Tabelle"),
+        "text/html": body + _data_link(number, f"Tabelle {shown}"),
         DATA_MIME: _payload(number, "table", heading, text),
     }
     display(bundle, raw=True)
