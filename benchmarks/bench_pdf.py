@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     kinds = [k.name for k in cfg.kinds.values() if k.in_all]
     jobs = runner.plan(cfg, kinds, limit=args.limit)
     print(f"{len(jobs)} reports ({', '.join(kinds)}), {args.jobs} workers, {os.cpu_count()} cores")
+    print("load average before: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
         base = Path(tmp)
@@ -89,6 +90,8 @@ def main(argv: list[str] | None = None) -> None:
     naive_later = statistics.fmean(naive[1:]) if len(naive) > 1 else float("nan")
     print(f"{'later PDFs, mean':34}{later:>12.2f} s{naive_later:>18.2f} s")
     print(f"{'later PDFs, max':34}{max(kept[1:], default=float('nan')):>12.2f} s")
+    for page, seconds, cold in zip(pages, kept, naive, strict=True):
+        print(f"  {page.stem:32}{seconds:>12.2f} s{cold:>18.2f} s")
     print(f"target: later PDFs <= {PER_PDF_TARGET:g} s (the kept browser also checks widths,")
     print("waits for the figures and writes a tagged PDF with bookmarks; the naive one does not)")
     print(f"\n== report set ({len(jobs)} reports, {args.jobs} workers)")

@@ -163,12 +163,10 @@ def write_pdf(
     html_path: Path,
     pdf_path: Path,
     timeout: float = PDF_TIMEOUT,
-    work: Path | None = None,
     title: str = "",
 ) -> Path:
-    """Print ``html_path`` to ``pdf_path`` (A4, tagged, bookmarks, footer); ``ExportError`` if
-    an element is wider than the page or the browser fails. ``work`` is accepted for the
-    callers' sake (the browser's profile lives in its own temporary folder)."""
+    """Print ``html_path`` to ``pdf_path`` (A4, tagged, bookmarks, footer naming ``title``);
+    ``ExportError`` if an element is wider than the page or the browser fails."""
     data, wide = print_page(html_path, title or html_path.stem, data_version(), timeout)
     if wide:
         raise ExportError(

@@ -380,9 +380,7 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
         staged["html"] = atomic_write(work / f"{job.slug}.html", page)
         staged |= exports.write_data(nb, job.slug, work)  # CSV per table and figure, XLSX
         if opts.pdf:  # from the self-contained HTML: no sibling files needed in work_dir
-            staged["pdf"] = pdf.write_pdf(
-                staged["html"], work / f"{job.slug}.pdf", work=work, title=job.title
-            )
+            staged["pdf"] = pdf.write_pdf(staged["html"], work / f"{job.slug}.pdf", title=job.title)
         if opts.shared_plotlyjs:
             import nbformat
 
