@@ -1,5 +1,6 @@
 """The PDF browser a worker keeps for its batch: reused between PDFs, and gone when the
-worker is killed (``kill -9``): nothing is left running."""
+worker is killed (``kill -9``): nothing is left running, and the next browser removes the
+profile the killed one left."""
 
 from __future__ import annotations
 
@@ -7,17 +8,21 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import psutil
 import pytest
 
+from haefen_analysis.common.devtools import PROFILE_PREFIX, Browser
 from haefen_analysis.errors import ExportError
 from haefen_analysis.publish import pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WORKER = """
+from haefen_analysis.common.devtools import PROFILE_PREFIX, Browser
 from haefen_analysis.errors import ExportError
 from haefen_analysis.publish import pdf
 chrome = pdf._printer(30)
@@ -61,6 +66,11 @@ def test_killed_worker_takes_its_browser_along():
             time.sleep(0.1)
             alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
         assert alive == []
+        tmp = Path(tempfile.gettempdir())
+        left = list(tmp.glob(f"{PROFILE_PREFIX}~{worker.pid}~*"))
+        assert left  # a killed worker cannot remove its browser's profile itself
+        with Browser():  # the next browser started does
+            assert not [p for p in left if p.exists()]
     finally:
         if worker.poll() is None:
             worker.kill()

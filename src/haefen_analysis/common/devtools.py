@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from haefen_analysis.common import browser
+from haefen_analysis.common.files import remove_stale
 from haefen_analysis.common.processes import die_with_parent, kill_group
 from haefen_analysis.errors import ExportError
 
@@ -43,6 +44,8 @@ CHROMIUM_FLAGS = (
 )
 #: A proxy that answers nothing: pages opened with ``offline=True`` can fetch nothing.
 OFFLINE_FLAGS = ("--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>")
+#: Name of the browser profiles in the temporary folder (``.haefen-chromium~PID~…``).
+PROFILE_PREFIX = ".haefen-chromium"
 #: Seconds the browser may take to answer its first command, and one command by default.
 START_TIMEOUT = 30.0
 CALL_TIMEOUT = 60.0
@@ -55,7 +58,13 @@ class Browser:
         self, offline: bool = False, extra: Sequence[str] = (), start_timeout: float = START_TIMEOUT
     ) -> None:
         self.exe = browser.find()
-        self._profile = tempfile.TemporaryDirectory(prefix="haefen-chromium-")
+        # the profile is tagged with this process's id: a process killed with its browser
+        # leaves it behind, and the next browser started on this machine removes it
+        tmp = Path(tempfile.gettempdir())
+        remove_stale(tmp, f"{PROFILE_PREFIX}~*")
+        self._profile = tempfile.TemporaryDirectory(
+            prefix=f"{PROFILE_PREFIX}~{os.getpid()}~", dir=tmp
+        )
         read_cmd, self._cmd = os.pipe()  # we write commands, the browser reads fd 3
         self._answers, write_answers = os.pipe()  # the browser writes fd 4
         flags = [*CHROMIUM_FLAGS, "--remote-debugging-pipe"]

@@ -152,11 +152,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale(folder: Path) -> list[Path]:
-    """Remove the temporary files and work folders in ``folder`` whose process is gone
-    (killed mid-write); returns what was removed."""
+def remove_stale(folder: Path, pattern: str = ".*") -> list[Path]:
+    """Remove the temporary files and work folders in ``folder`` (those matching ``pattern``)
+    whose process is gone (killed mid-write); returns what was removed."""
     removed = []
-    for entry in folder.glob(".*"):
+    for entry in folder.glob(pattern):
         found = _OWNED.match(entry.name)
         if not found or _alive(int(found.group(1))):
             continue
