@@ -338,3 +338,21 @@ def test_shared_plotlyjs_missing_shows_a_german_message(reports, tmp_path):
 def test_reports_are_self_contained_by_default(reports):
     page = reports["html"]["member-luebeck"]
     assert 'src="plotly.min.js"' not in page and publish_html.plotlyjs()[:200] in page
+
+
+@pytest.mark.browser
+@POPPLER
+def test_sh_pdf_no_heading_alone_at_the_foot_of_a_page(sh_pdf, reports):
+    headings = {
+        re.sub(r"<[^>]+>|¶", "", h).strip()
+        for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", reports["html"]["land-01"], re.S)
+    }
+    assert "Aufnahmen und Anrechnung" in headings
+    pages = int(re.search(r"Pages:\s+(\d+)", _poppler("pdfinfo", str(sh_pdf[0]))).group(1))
+    above_footer = ["-x", "0", "-y", "0", "-W", "595", "-H", "785"]  # points; footer below
+    for page in range(1, pages + 1):
+        text = _poppler(
+            "pdftotext", "-f", str(page), "-l", str(page), *above_footer, str(sh_pdf[0]), "-"
+        )
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines and lines[-1] not in headings, (page, lines[-1:])
