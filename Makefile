@@ -31,10 +31,11 @@ test: $(STAMP) browser libreoffice
 	$(BIN)/ruff format --check src tests scripts benchmarks notebooks
 	$(BIN)/python -m pytest
 
-# REPORT_ARGS="--limit 3 --pdf" make reports, for example
+# REPORT_ARGS="--limit 3" make reports, for example (PDFs are written too; without a browser
+# they are skipped with one line)
 reports: $(STAMP) browser
 	$(BIN)/haefen data
-	$(BIN)/haefen report all --shared-plotlyjs --skip-without-browser $(REPORT_ARGS)
+	$(BIN)/haefen report all --shared-plotlyjs --pdf --skip-without-browser $(REPORT_ARGS)
 	$(BIN)/haefen deck --all --skip-without-browser
 
 # LAB_ARGS="--no-browser --allow-root" make lab   (e.g. in a container as root)

@@ -3,6 +3,7 @@ a user makes them (the CLI), read back with python-pptx; the SH deck rendered by
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -107,6 +108,13 @@ def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("decks")
     runner = CliRunner()
     target = tmp / "elsewhere" / "sitzung.pptx"
+    folder = tmp / "reports" / dates.now().strftime("%Y-%m-%d")
+    folder.mkdir(parents=True)  # a report set is there already: its portal learns of the decks
+    land = {"slug": "land-01", "kind": "land", "title": "Land: Schleswig-Holstein"}
+    land |= {"parameters": {"land": "01"}, "kind_order": 1, "order": 0, "status": "ok"}
+    good = {"finished": "02.12.2026 08:00:00", "files": {"html": "land-01.html"}}
+    land |= {"good": good, **good, "seconds": 1.0, "error": None, "failed_ipynb": None}
+    (folder / "manifest.json").write_text(json.dumps({"reports": {"land-01": land}}), "utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(config.REPORTS_DIR_ENV, str(tmp / "reports"))
         for args in (
@@ -116,13 +124,18 @@ def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ):
             done = runner.invoke(app, args)
             assert done.exit_code == 0, done.output
-    folder = tmp / "reports" / dates.now().strftime("%Y-%m-%d")
     return {"SH": folder / "deck-SH.pptx", "DE": target, "luebeck": folder / "deck-luebeck.pptx"}
 
 
 @pytest.fixture(scope="module")
 def per_land() -> pd.DataFrame:
     return analysis.per_land.table(deck.DEFAULT_YEAR)
+
+
+@pytest.mark.browser
+def test_portal_of_the_set_links_the_new_deck(decks: dict[str, Path]) -> None:
+    index = (decks["SH"].parent / "index.html").read_text(encoding="utf-8")
+    assert '<a href="deck-SH.pptx">Folien (PowerPoint)</a>' in index
 
 
 @pytest.mark.browser
@@ -402,6 +415,7 @@ def test_member_deck_named_like_its_report() -> None:
 @pytest.mark.browser
 def test_cli_default_paths(decks: dict[str, Path]) -> None:
     folder = decks["SH"].parent  # reports/<today>/ under $HAEFEN_REPORTS_DIR
-    assert sorted(p.name for p in folder.iterdir()) == ["deck-SH.pptx", "deck-luebeck.pptx"]
+    decks_there = sorted(p.name for p in folder.glob("*.pptx"))
+    assert decks_there == ["deck-SH.pptx", "deck-luebeck.pptx"]
     assert deck.default_path(deck.scope(None)).name == "deck-DE.pptx"
     assert [p.name for p in decks["DE"].parent.iterdir()] == ["sitzung.pptx"]

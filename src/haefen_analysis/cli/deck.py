@@ -53,6 +53,7 @@ def deck(
         UnknownLandError,
     )
     from haefen_analysis.ingest import codes
+    from haefen_analysis.publish import portal
     from haefen_analysis.publish.deck import build_deck, build_decks
 
     if all_laender and (land or member or out):
@@ -73,10 +74,16 @@ def deck(
     try:
         if all_laender:
             scopes = [None, *(one.short for one in codes.laender())]
-            for path in build_decks(scopes, **options):
-                say(f"Foliensatz geschrieben: {path}")
+            written = build_decks(scopes, **options)
         else:
-            say(f"Foliensatz geschrieben: {build_deck(land, out, member=member, **options)}")
+            written = iter([build_deck(land, out, member=member, **options)])
+        paths = []
+        for path in written:  # each line as soon as its deck is written
+            say(f"Foliensatz geschrieben: {path}")
+            paths.append(path)
+        # the set's portal links a deck once it exists (nothing if the folder holds no set)
+        for folder in {path.parent for path in paths}:
+            portal.refresh(folder)
     except (UnknownLandError, KeyNotFoundError, NameResolutionError) as exc:
         option = {UnknownLandError: "--land", NameResolutionError: "--member"}
         fail(f"{next((o for t, o in option.items() if isinstance(exc, t)), '--year')}: {exc}")

@@ -40,7 +40,12 @@ Jobs = Annotated[
 Pdf = Annotated[bool, typer.Option("--pdf", help="Auch PDF (Browser: Chromium) schreiben.")]
 SharedJs = Annotated[
     bool,
-    typer.Option("--shared-plotlyjs", help="Eine gemeinsame plotly.min.js statt je Bericht."),
+    typer.Option(
+        "--shared-plotlyjs/--self-contained",
+        help="Eine gemeinsame plotly.min.js neben den Berichten (kleiner; ohne sie zeigt jede "
+        "Abbildung einen Hinweis) oder plotly in jedem Bericht (Vorgabe: eine Datei, die "
+        "allein verschickt werden kann).",
+    ),
 ]
 Public = Annotated[
     bool | None,

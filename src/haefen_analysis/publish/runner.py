@@ -49,7 +49,7 @@ from haefen_analysis.common.files import (
     remove_stale,
 )
 from haefen_analysis.errors import ParameterError
-from haefen_analysis.publish import html, pdf, portal
+from haefen_analysis.publish import exports, html, pdf, portal
 from haefen_analysis.publish.config import Kind, ReportConfig
 from haefen_analysis.publish.workers import WorkerPool
 
@@ -374,11 +374,13 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
             extra_arguments=[KERNEL_FAST_IMPORTS] if opts.fast_imports else [],
         )
         page = html.to_html(nb, job.title)
+        page = exports.finish_page(page, job.slug, job.title, job.parameters, opts.out_dir)
         if remote := html.remote_resources(page):
             raise html.ExportError(f"HTML lädt aus dem Netz: {', '.join(remote[:3])}")
         staged["html"] = atomic_write(work / f"{job.slug}.html", page)
+        staged |= exports.write_data(nb, job.slug, work)  # CSV per table and figure, XLSX
         if opts.pdf:  # from the self-contained HTML: no sibling files needed in work_dir
-            staged["pdf"] = pdf.write_pdf(staged["html"], work / f"{job.slug}.pdf", work=work)
+            staged["pdf"] = pdf.write_pdf(staged["html"], work / f"{job.slug}.pdf", title=job.title)
         if opts.shared_plotlyjs:
             import nbformat
 
@@ -395,8 +397,10 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
         return Result(job.slug, "failed", time.perf_counter() - start, {}, _describe(exc), failed)
     files = {}
     for kind, path in staged.items():
-        os.replace(path, opts.out_dir / path.name)
-        files[kind] = path.name
+        name = path.relative_to(work).as_posix()  # e.g. daten/land-01-03.csv
+        (opts.out_dir / name).parent.mkdir(exist_ok=True)
+        os.replace(path, opts.out_dir / name)
+        files[kind] = name
     (opts.out_dir / "_failed" / staged_nb.name).unlink(missing_ok=True)  # fixed now
     return Result(job.slug, "ok", time.perf_counter() - start, files, finished=_now())
 
@@ -436,7 +440,8 @@ class Manifest:
             day = self.out_dir.name
         data = json.dumps({"reports": self.records}, ensure_ascii=False, indent=1, default=str)
         atomic_write(self.path, data)
-        atomic_write(self.out_dir / "index.html", portal.index_html(self.records.values(), day))
+        page = portal.index_html(self.records.values(), day, self.out_dir)
+        atomic_write(self.out_dir / "index.html", page)
 
 
 def dated_dir(base: Path | None = None) -> Path:
@@ -524,4 +529,7 @@ def run(
             manifest.record(job, results[job.slug])
             if on_result:
                 on_result(job, results[job.slug])
+    if not interrupted:
+        exports.publish_set(out)  # registry, calendar, key numbers, latest
+        manifest.write()  # the portal, now with the registry and calendar links
     return [results[job.slug] for job in jobs], interrupted
