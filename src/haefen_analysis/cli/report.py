@@ -92,6 +92,7 @@ def _overrides(params: list[str] | None) -> dict[str, str]:
 
 
 def _summary(jobs, results, opts) -> Table:
+    from haefen_analysis.figures.theme import format_number
     from haefen_analysis.publish.portal import STATUS_LABELS
 
     table = Table(title=escape(f"Berichte in {opts.out_dir}"))
@@ -102,7 +103,7 @@ def _summary(jobs, results, opts) -> Table:
         status = STATUS_LABELS.get(result.status, result.status)
         if result.error:
             status += f": {result.error}"
-        seconds = f"{result.seconds:.1f}" if result.seconds is not None else "–"
+        seconds = format_number(result.seconds, 1, missing="–")  # "–": not run
         table.add_row(escape(job.title), escape(status), seconds, escape(path or "–"))
     return table
 

@@ -167,7 +167,8 @@ def _groups(rows: list[Mapping[str, Any]], numbers: dict, out_dir: Path | None) 
         members = sorted(group.pop("members"), key=lambda item: fold(item[0]))
         group["rows"] += [row for _, row in members]
         if group["rows"]:
-            group["title"] += f" ({len(members)} Mitgliedsprofile)" if members else ""
+            profiles = "Mitgliedsprofil" if len(members) == 1 else "Mitgliedsprofile"
+            group["title"] += f" ({len(members)} {profiles})" if members else ""
             out.append(group)
     return [*out, other] if other["rows"] else out
 
