@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 #: poppler-utils reads the PDFs; `make test` installs it with the browser (CI: required).
 POPPLER = pytest.mark.skipif(
     shutil.which("pdfinfo") is None and not os.environ.get("HAEFEN_REQUIRE_BROWSER"),
-    reason="poppler-utils (pdfinfo) fehlt: scripts/ensure_libreoffice.sh installiert es mit apt-get",
+    reason="poppler-utils (pdfinfo) fehlt: scripts/ensure_libreoffice.sh installiert es",
 )
 
 
