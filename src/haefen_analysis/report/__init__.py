@@ -58,6 +58,7 @@ __all__ = [
     "provenance",
     "provenance_html",
     "refs",
+    "reset",
     "say",
     "setup",
     "show",
@@ -67,7 +68,14 @@ __all__ = [
     "total",
 ]
 
-_state: dict[str, object] = {"sources": [], "public": True}
+
+
+def _fresh() -> dict[str, object]:
+    """What ``setup`` records for the report being built: its sources, its privacy mode."""
+    return {"sources": [], "public": True}
+
+
+_state = _fresh()
 
 #: Columns whose empty cell means "none", not "unknown" (no qualification of the status).
 EMPTY_IS_NONE = ("status_qualifier",)
@@ -143,6 +151,13 @@ def setup(public: bool = True) -> None:
     pio.renderers.default = f"plotly_mimetype+{OFFLINE_RENDERER}"
     _state["sources"] = []
     _state["public"] = bool(public)
+
+
+def reset() -> None:
+    """Forget what ``setup`` recorded: the state a new kernel starts with (the warm engine
+    calls this between two reports it runs in one process)."""
+    _state.clear()
+    _state.update(_fresh())
 
 
 def is_public() -> bool:
