@@ -34,6 +34,6 @@ def test_no_module_defines_its_own_error_classes():
 
 def test_messages_keep_their_text():
     assert str(errors.UnknownTableError("unbekannte Tabelle 'x'")) == "unbekannte Tabelle 'x'"
-    err = errors.GenesisFormatError("/tmp/a.csv", 3, "kaputt")
+    err = errors.GenesisFormatError("downloads/a.csv", 3, "kaputt")
     assert (str(err), err.line) == ("a.csv, Zeile 3: kaputt", 3)
     assert isinstance(errors.TableNotFoundError("x"), FileNotFoundError)

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from typer.testing import CliRunner
 
-from haefen_analysis import config
+from haefen_analysis import config, datasets
 from haefen_analysis.cli import app
 from haefen_analysis.publish.html import remote_resources
 from haefen_analysis.publish.pdf import CHROMIUM_FLAGS
@@ -306,9 +306,11 @@ def test_overview_counts_follow_one_rule(reports):
     # Hamburg's one member: Bündnis membership unknown, not 0; no Sichere-Häfen admission
     assert re.search(r"Hamburg 1 0,5 unbekannt 700 unbekannt unbekannt 270 ", text)
     assert "Schleswig-Holstein 17 5,7 4 (13 unbekannt) 88 (2 unbekannt) 18 511 unbekannt" in text
-    # one figure: 251 declared, the curve counts 252 = 251 + 1 revoked, and says so
-    assert "Die Daten enthalten 251 Kommunen" in text
-    assert "252 = 251 erklärte + 1 aufgehobene" in text
+    # one figure: the declared members, and the curve counts declared + revoked, and says so
+    status = datasets.members()["status"].value_counts()
+    declared, revoked = int(status["declared"]), int(status.get("revoked", 0))
+    assert f"Die Daten enthalten {declared} Kommunen" in text
+    assert f"{declared + revoked} = {declared} erklärte + {revoked} aufgehobene" in text
     # a capacity statement is not a pledge
     assert "Nicht mitgezählt, weil keine Zusage: Düsseldorf, 26.07.2018" in text
 

@@ -8,6 +8,8 @@ never reads it as markup.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -20,8 +22,19 @@ from typer.core import TyperGroup
 
 from haefen_analysis.errors import HaefenError
 
-console = Console()
-err_console = Console(stderr=True)
+#: Width for output that is not a terminal (cron logs, CI): rich would wrap tables at 80
+#: columns, one word per line in a long column; a log line may be longer.
+LOG_WIDTH = 160
+
+
+def _console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else LOG_WIDTH
+    return Console(stderr=stderr, width=width)
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Eigener data/-Ordner (sonst $HAEFEN_DATA_DIR).")
