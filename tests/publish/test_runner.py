@@ -238,7 +238,7 @@ def test_interrupt_leaves_no_partial_files_and_no_kernels(tmp_path):
     day.mkdir(parents=True)
     (day / "overview.html").write_text("letzter guter Stand", encoding="utf-8")
     code = "from haefen_analysis.cli.report import app; app()"
-    args = ["overview", "--config", str(cfg), "--out", str(out)]
+    args = ["overview", "--config", str(cfg), "--out", str(out), "--engine", "kernel"]
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60

@@ -7,6 +7,7 @@ from typing import Any
 
 STATUS_LABELS = {
     "ok": "fertig",
+    "reused": "wiederverwendet",
     "failed": "Fehler",
     "skipped": "übersprungen",
     "interrupted": "abgebrochen",
@@ -40,7 +41,8 @@ th, td { border-bottom: 1px solid #ccc; padding: .3rem .6rem; text-align: left;
 <td>{{ r.parameters | dictsort | map('join', '=') | join(', ') }}</td>
 <td class="{{ r.status }}">{{ labels.get(r.status, r.status) }}
 {%- if r.error %}<div class="error">{{ r.error }}</div>{% endif %}
-{%- if r.status != 'ok' and r.good %}<div>letzter guter Stand: {{ r.good.finished }}</div>
+{%- if r.status == 'reused' %}<div>Eingaben unverändert seit {{ r.good.finished }}</div>
+{%- elif r.status != 'ok' and r.good %}<div>letzter guter Stand: {{ r.good.finished }}</div>
 {%- endif %}</td>
 <td>{{ '%.1f' | format(r.seconds) if r.seconds is not none else '–' }}</td>
 <td>{{ r.finished or '–' }}</td>
@@ -64,7 +66,7 @@ def index_html(records: Iterable[Mapping[str, Any]], day: str) -> str:
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     rows = sorted(records, key=lambda r: (r["kind_order"], r["order"], r["slug"]))
-    failed = sum(r["status"] != "ok" for r in rows)
+    failed = sum(r["status"] not in ("ok", "reused") for r in rows)
     summary = f"{len(rows)} Berichte, davon {failed} ohne aktuellen Stand."
     return env.from_string(_INDEX_TEMPLATE).render(
         heading=f"Berichte vom {day}",

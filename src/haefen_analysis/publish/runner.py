@@ -45,11 +45,12 @@ from haefen_analysis.common import dates
 from haefen_analysis.common.files import (
     atomic_write,
     output_error,
+    place_copy,
     private_folder,
     remove_stale,
 )
 from haefen_analysis.errors import ParameterError
-from haefen_analysis.publish import html, pdf, portal
+from haefen_analysis.publish import html, inputs, pdf, portal
 from haefen_analysis.publish.config import Kind, ReportConfig
 from haefen_analysis.publish.workers import WorkerPool
 
@@ -88,6 +89,18 @@ class Job:
     parameters: dict[str, Any]
     kind_order: int = 0
     order: int = 0
+    subject: str | None = None  # the value of the kind's subject parameter (a Land, a member)
+    inputs: inputs.Inputs = field(default=inputs.Inputs(), compare=False)
+
+
+#: How notebooks run: "warm" (``publish.warm``: cells in a fresh IPython shell inside the
+#: long-lived worker, imports and loaded tables kept) or "kernel" (one Jupyter kernel per
+#: report, the reference).
+WARM, KERNEL = "warm", "kernel"
+ENGINES = (WARM, KERNEL)
+
+#: Result statuses that leave a current report in the folder.
+GOOD = ("ok", "reused")
 
 
 @dataclass(frozen=True)
@@ -100,17 +113,25 @@ class Options:
     pdf: bool = False
     shared_plotlyjs: bool = False
     fast_imports: bool = True
+    force: bool = False  # rebuild even a report whose inputs have not changed
+    engine: str = "warm"  # see ENGINES
+
+    def output_key(self) -> dict[str, Any]:
+        """The options that change what a report's files hold (part of its key)."""
+        return {"pdf": self.pdf, "shared_plotlyjs": self.shared_plotlyjs}
 
 
 @dataclass
 class Result:
     slug: str
-    status: str  # ok | failed | skipped | interrupted
+    status: str  # ok | reused | failed | skipped | interrupted
     seconds: float | None = None
     files: dict[str, str] = field(default_factory=dict)  # html/ipynb/pdf -> name in out_dir
     error: str | None = None
     failed_ipynb: str | None = None
     finished: str | None = None
+    key: str | None = None  # what the report was built from (``publish.inputs``)
+    reused_from: str | None = None  # the folder a reused report was built in
 
 
 # --- checking parameters ---------------------------------------------------------------------
@@ -312,7 +333,17 @@ def plan(
             if overrides:
                 digest = json.dumps(overrides, sort_keys=True, default=str).encode()
                 slug += f"-{sha1(digest).hexdigest()[:8]}"
-            job = Job(slug, kind.name, title, kind.notebook, checked, kind.order, order)
+            job = Job(
+                slug,
+                kind.name,
+                title,
+                kind.notebook,
+                checked,
+                kind.order,
+                order,
+                str(subject) if subject is not None else None,
+                kind.inputs,
+            )
             jobs.setdefault(slug, job)
     return list(jobs.values())
 
@@ -324,8 +355,9 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds papermill, whose cleanup shuts the kernel down
 
 
-def _init_worker(log_path: str, fast_imports: bool) -> None:
-    """Once per worker: signals, kernel output to a log, the imports every notebook needs."""
+def _init_worker(log_path: str, fast_imports: bool, engine: str = "kernel") -> None:
+    """Once per worker: signals, kernel output to a log, the imports every notebook needs
+    (with the warm engine also the libraries and tables the reports use)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides on Ctrl-C
     signal.signal(signal.SIGTERM, _stop)
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -337,6 +369,10 @@ def _init_worker(log_path: str, fast_imports: bool) -> None:
 
     html.plotlyjs()
     html.warm_up()
+    if engine == WARM:
+        from haefen_analysis.publish import warm
+
+        warm.prepare()
 
 
 def _now() -> str:
@@ -350,6 +386,15 @@ def _describe(exc: BaseException) -> str:
         return f"{exc.ename}: {exc.evalue} (Zelle [{exc.exec_count}])"
     lines = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
+def _engine(name: str) -> dict[str, str]:
+    """papermill's ``engine_name`` for an engine of :data:`ENGINES` (the kernel: its default)."""
+    if name == WARM:
+        from haefen_analysis.publish import warm
+
+        return {"engine_name": warm.ENGINE_NAME}
+    return {}
 
 
 def execute(job: Job, opts: Options, work_dir: str) -> Result:
@@ -372,6 +417,7 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
             execution_timeout=opts.timeout,
             start_timeout=opts.kernel_start_timeout,
             extra_arguments=[KERNEL_FAST_IMPORTS] if opts.fast_imports else [],
+            **_engine(opts.engine),
         )
         page = html.to_html(nb, job.title)
         if remote := html.remote_resources(page):
@@ -423,9 +469,10 @@ class Manifest:
 
     def record(self, job: Job, result: Result) -> None:
         good = self._good(job.slug)
-        if result.status == "ok":
-            good = {"finished": result.finished, "files": result.files}
-        record = asdict(job) | asdict(result) | {"good": good, "notebook": job.notebook.name}
+        if result.status in GOOD:
+            good = {"finished": result.finished, "files": result.files, "key": result.key}
+        described = {k: v for k, v in asdict(job).items() if k != "inputs"}
+        record = described | asdict(result) | {"good": good, "notebook": job.notebook.name}
         self.records[job.slug] = record
         self.write()
 
@@ -437,6 +484,70 @@ class Manifest:
         data = json.dumps({"reports": self.records}, ensure_ascii=False, indent=1, default=str)
         atomic_write(self.path, data)
         atomic_write(self.out_dir / "index.html", portal.index_html(self.records.values(), day))
+
+
+def report_keys(jobs: list[Job], opts: Options) -> dict[str, str]:
+    """Every job's key (``publish.inputs``): the data folder and the package are read once."""
+    data = inputs.DataIndex()
+    package = inputs.package_hash()
+    output = opts.output_key()
+    return {
+        job.slug: inputs.report_key(
+            job.notebook, job.parameters, data.key(job.inputs, job.subject), package, output
+        )
+        for job in jobs
+    }
+
+
+class Earlier:
+    """The last good outputs of this folder and of the dated folders before it, by key."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        self.out_dir = manifest.out_dir
+        folders = sorted(
+            (p for p in self.out_dir.parent.iterdir() if p.is_dir() and p != self.out_dir),
+            reverse=True,
+        )
+        self._folders = [self.out_dir, *folders]
+        self._records: dict[Path, dict[str, Any]] = {self.out_dir: manifest.records}
+
+    def _of(self, folder: Path) -> dict[str, Any]:
+        if folder not in self._records:
+            try:
+                raw = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+                self._records[folder] = raw["reports"]
+            except (OSError, ValueError, KeyError, TypeError):
+                self._records[folder] = {}
+        return self._records[folder]
+
+    def find(self, slug: str, key: str) -> tuple[Path, dict[str, Any]] | None:
+        """The newest good output of ``slug`` built from ``key`` whose files all exist."""
+        for folder in self._folders:
+            good = (self._of(folder).get(slug) or {}).get("good")
+            if (
+                isinstance(good, dict)
+                and good.get("key") == key
+                and all((folder / f).is_file() for f in good["files"].values())
+            ):
+                return folder, good
+        return None
+
+
+def reuse(job: Job, key: str, folder: Path, good: dict[str, Any], opts: Options) -> Result:
+    """The earlier output in ``opts.out_dir`` (a hard link, else a copy, moved into place
+    atomically): each dated folder is complete on its own."""
+    if folder != opts.out_dir:
+        for name in good["files"].values():
+            place_copy(folder / name, opts.out_dir / name)
+    return Result(
+        job.slug,
+        "reused",
+        None,
+        dict(good["files"]),
+        finished=good["finished"],
+        key=key,
+        reused_from=folder.name,
+    )
 
 
 def dated_dir(base: Path | None = None) -> Path:
@@ -472,6 +583,18 @@ def prepare_out_dir(path: Path) -> Path:
     return path
 
 
+def _prepare_run(opts: Options) -> Path:
+    """The dated folder, cleared of what a killed run left, with its shared files."""
+    out = prepare_out_dir(opts.out_dir)
+    for folder in (out, out / "_failed"):
+        if folder.is_dir():
+            remove_stale(folder)
+    (out / "_logs").mkdir(exist_ok=True)
+    if opts.shared_plotlyjs:
+        html.write_plotlyjs(out)
+    return out
+
+
 def run(
     jobs: list[Job],
     opts: Options,
@@ -485,31 +608,39 @@ def run(
     A worker that dies or overruns ``opts.report_timeout`` fails its report only. Leftovers of
     a run that was killed (its work folder, half-written files) are removed first.
     """
-    out = prepare_out_dir(opts.out_dir)
-    for folder in (out, out / "_failed"):
-        if folder.is_dir():
-            remove_stale(folder)
-    (out / "_logs").mkdir(exist_ok=True)
-    if opts.shared_plotlyjs:
-        html.write_plotlyjs(out)
+    out = _prepare_run(opts)
     manifest = Manifest(out)
     results: dict[str, Result] = {}
+
+    def finish(job: Job, result: Result) -> None:
+        results[job.slug] = result
+        manifest.record(job, result)
+        if on_result:
+            on_result(job, result)
+
+    keys = report_keys(jobs, opts)
+    earlier = None if opts.force else Earlier(manifest)
+    for job in jobs:
+        if earlier and (found := earlier.find(job.slug, keys[job.slug])):
+            finish(job, reuse(job, keys[job.slug], *found, opts))
+    todo = [job for job in jobs if job.slug not in results]
+    if not todo:
+        return [results[job.slug] for job in jobs], False
     work = private_folder(out, "run")
-    size = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    size = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     log = str(out / "_logs" / "kernels.log")
-    pool = WorkerPool(size, _init_worker, (log, opts.fast_imports))
+    pool = WorkerPool(size, _init_worker, (log, opts.fast_imports, opts.engine))
     interrupted = False
     try:
         with _sigterm_as_interrupt():
-            done = pool.run(execute, jobs, (opts, str(work)), timeout=opts.report_timeout)
+            done = pool.run(execute, todo, (opts, str(work)), timeout=opts.report_timeout)
             for job, result, error in done:
                 if error is not None:  # the worker died, overran or broke
                     result = Result(job.slug, "failed", None, error=error)
-                results[job.slug] = result
-                manifest.record(job, result)
-                if on_result:
-                    on_result(job, result)
-                if fail_fast and result.status != "ok":
+                if result.status == "ok":
+                    result.key = keys[job.slug]
+                finish(job, result)
+                if fail_fast and result.status not in GOOD:
                     break
             done.close()  # stops the pool (also after fail_fast)
     except KeyboardInterrupt:
@@ -520,8 +651,5 @@ def run(
     rest = "interrupted" if interrupted else "skipped"
     for job in jobs:
         if job.slug not in results:
-            results[job.slug] = Result(job.slug, rest)
-            manifest.record(job, results[job.slug])
-            if on_result:
-                on_result(job, results[job.slug])
+            finish(job, Result(job.slug, rest))
     return [results[job.slug] for job in jobs], interrupted

@@ -448,7 +448,7 @@ def prepare() -> None:
     signal.signal(signal.SIGTERM, _stop)
     shell = _new_shell()
     try:
-        import plotly.graph_objects  # noqa: F401
+        import plotly.graph_objects
         import plotly.io  # noqa: F401
 
         from haefen_analysis import analysis, datasets, report  # noqa: F401

@@ -69,7 +69,6 @@ __all__ = [
 ]
 
 
-
 def _fresh() -> dict[str, object]:
     """What ``setup`` records for the report being built: its sources, its privacy mode."""
     return {"sources": [], "public": True}
