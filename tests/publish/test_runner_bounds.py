@@ -123,10 +123,10 @@ def test_a_hung_cell_in_the_warm_engine_fails_its_report_only(tmp_path, marker):
 @pytest.mark.parametrize("engine", runner.ENGINES)
 def test_a_report_over_its_time_bound_is_stopped(tmp_path, marker, engine):
     jobs = [job("haengt", "slow.ipynb", sekunden=600.0), job("gut", "report.ipynb")]
-    opts = runner.Options(out_dir=tmp_path / "day", report_timeout=4, engine=engine)
+    opts = runner.Options(out_dir=tmp_path / "day", report_timeout=8, engine=engine)
     results, _ = runner.run(jobs, opts, workers=1)
     assert [r.status for r in results] == ["failed", "ok"]
-    assert results[0].error == "länger als die Höchstdauer je Bericht (4 s)"
+    assert results[0].error == "länger als die Höchstdauer je Bericht (8 s)"
     assert [p.info for p in settle(marker)] == []
 
 

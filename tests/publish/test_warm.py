@@ -25,10 +25,16 @@ pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "runner"
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CREATED = re.compile(r"Erstellt am \d\d\.\d\d\.\d{4} \d\d:\d\d")  # the provenance's clock
+
+
+def _masked(text: str) -> str:
+    return _CREATED.sub("Erstellt am ZEIT", _UUID.sub("ID", text))
 
 
 def outputs(path: Path) -> list[dict]:
-    """Per code cell: its source, execution count and outputs, without timings and random ids."""
+    """Per code cell: its source, execution count and outputs (random ids and the creation time
+    masked)."""
     nb = nbformat.read(path, as_version=4)
     cells = []
     for cell in nb.cells:
@@ -41,7 +47,7 @@ def outputs(path: Path) -> list[dict]:
                 out["data"] = {
                     mime: json.dumps(value, sort_keys=True)
                     if mime.endswith("json")
-                    else _UUID.sub("ID", "".join(value) if isinstance(value, list) else value)
+                    else _masked("".join(value) if isinstance(value, list) else value)
                     for mime, value in out["data"].items()
                 }
             shown.append(out)
