@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import psutil
+from bench_intake import fresh_data  # the same private copy of data/ (this folder is on the path)
 
 from haefen_analysis import config
 from haefen_analysis.publish import runner
@@ -43,16 +43,6 @@ FULL_RATIO, FULL_SECONDS = 0.05, 60
 UNCHANGED_SECONDS, ONE_ROW_SECONDS, ONE_REPORT_SECONDS = 10, 15, 3
 PEAK_BYTES = 2e9
 HAEFEN = Path(sys.executable).with_name("haefen")
-
-
-def data_copy(target: Path) -> Path:
-    """The curated tables (geo linked) in ``target``, as the tests' copy."""
-    target.mkdir()
-    src = config.PROJECT_DIR / "data"
-    for f in [*src.glob("*.csv"), src / "datapackage.json"]:
-        shutil.copy(f, target / f.name)
-    (target / "geo").symlink_to(src / "geo", target_is_directory=True)
-    return target
 
 
 def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
@@ -145,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     runner.skip_iri_checker()
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
         base = Path(tmp)
-        env = dict(os.environ, **{config.DATA_DIR_ENV: str(data_copy(base / "data"))})
+        env = dict(os.environ, **{config.DATA_DIR_ENV: str(fresh_data(base))})
         os.environ[config.DATA_DIR_ENV] = env[config.DATA_DIR_ENV]
         cfg = load_config()
         kinds = [k.name for k in cfg.kinds.values() if k.in_all]

@@ -9,7 +9,12 @@ one failing notebook end a batch. Here:
 * :func:`run` executes the jobs in a pool of long-lived workers (``workers.WorkerPool``:
   papermill and nbconvert are imported once per worker, not once per notebook), keeps going
   past failures unless told otherwise, and moves outputs into place only when a report
-  succeeded. A failed notebook is kept in ``_failed/`` and never replaces the last good report.
+  succeeded. A failed notebook is kept in ``_failed/`` and never replaces the last good report;
+* reuses a report whose key (``publish.inputs``: notebook, parameters, the data rows it reads,
+  package, output options) matches a good output of this or an earlier dated folder, placed
+  into this folder (``Options.force`` rebuilds);
+* runs notebooks with the warm engine (``publish.warm``: cells in a fresh IPython shell inside
+  the worker, imports and tables loaded once) or one kernel per report (``engine="kernel"``).
 
 Every wait is bounded: kernel start (``Options.kernel_start_timeout``), each cell
 (``timeout``), the PDF print, each report as a whole (``report_timeout``, enforced by the
