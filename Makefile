@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: venv browser test reports lab bench lint format geodata official docs clean
+.PHONY: venv browser libreoffice test reports lab bench lint format geodata official docs clean
 
 venv: $(STAMP)
 
@@ -22,17 +22,21 @@ $(STAMP): pyproject.toml
 browser: $(STAMP)
 	@scripts/ensure_browser.sh
 
-test: $(STAMP) browser
+# LibreOffice for the deck render test, where this machine allows; never fails either.
+libreoffice:
+	@scripts/ensure_libreoffice.sh
+
+test: $(STAMP) browser libreoffice
 	$(BIN)/ruff check src tests scripts benchmarks notebooks
 	$(BIN)/ruff format --check src tests scripts benchmarks notebooks
 	$(BIN)/python -m pytest
 
-# REPORT_ARGS="--limit 3 --pdf" make reports, for example
+# REPORT_ARGS="--limit 3" make reports, for example (PDFs are written too; without a browser
+# they are skipped with one line)
 reports: $(STAMP) browser
 	$(BIN)/haefen data
-	$(BIN)/haefen report all --shared-plotlyjs --skip-without-browser $(REPORT_ARGS)
-	$(BIN)/haefen deck --land SH --skip-without-browser
-	$(BIN)/haefen deck --skip-without-browser
+	$(BIN)/haefen report all --shared-plotlyjs --pdf --skip-without-browser $(REPORT_ARGS)
+	$(BIN)/haefen deck --all --skip-without-browser
 
 # LAB_ARGS="--no-browser --allow-root" make lab   (e.g. in a container as root)
 lab: $(STAMP)

@@ -28,24 +28,12 @@ if [ -n "${BROWSER_PATH:-}" ]; then
   exit 0
 fi
 
-if command -v apt-get >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    sudo=()
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo=(sudo -n)
-  else
-    sudo=(none)
-  fi
-  if [ "${sudo[0]:-}" != none ]; then
-    echo "Browser: installiere Debians chromium (apt-get) …"
-    export DEBIAN_FRONTEND=noninteractive
-    apt_install() {
-      timeout 900 "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-        chromium fonts-dejavu-core >/dev/null 2>&1
-    }
-    apt_install || { timeout 300 "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 && apt_install; }
-    find_browser >/dev/null && exit 0
-  fi
+# shellcheck source=scripts/apt_install.sh
+. scripts/apt_install.sh
+if apt_can; then
+  echo "Browser: installiere Debians chromium (apt-get) …"
+  apt_install chromium fonts-dejavu-core
+  find_browser >/dev/null && exit 0
 fi
 
 if [ -x .venv/bin/plotly_get_chrome ]; then

@@ -1,7 +1,8 @@
 """Shared test helpers: a private copy of data/ so tests never touch the real folders, and the
 browser: tests marked ``browser`` need one; a machine without one (``make test`` could not
 install it) skips them with the reason, unless ``HAEFEN_REQUIRE_BROWSER`` is set (CI), where
-they fail instead."""
+they fail instead. Tests marked ``libreoffice`` (a deck rendered to PDF) follow the same rule
+for ``soffice``."""
 
 from __future__ import annotations
 
@@ -48,7 +49,14 @@ def no_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("HAEFEN_REQUIRE_BROWSER") or not any("browser" in i.keywords for i in items):
+    if os.environ.get("HAEFEN_REQUIRE_BROWSER"):
+        return
+    if not shutil.which("soffice"):
+        skip = pytest.mark.skip(reason="kein LibreOffice (soffice) auf diesem Rechner")
+        for item in items:
+            if "libreoffice" in item.keywords:
+                item.add_marker(skip)
+    if not any("browser" in i.keywords for i in items):
         return
     try:
         browser.find()

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from haefen_analysis.common.devtools import CHROMIUM_FLAGS
 from haefen_analysis.datasets import geo
 from haefen_analysis.figures import maps
-from haefen_analysis.publish.pdf import CHROMIUM_FLAGS
 
 BKG = "© GeoBasis-DE / BKG (2020), dl-de/by-2-0"
 GEONAMES = "GeoNames, CC BY 4.0"

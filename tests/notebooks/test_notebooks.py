@@ -8,63 +8,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from html.parser import HTMLParser
 
 import pytest
-from typer.testing import CliRunner
+from reportset import HOSTILE, HOSTILE_SOURCE, REPORTS
 
-from haefen_analysis import config, datasets
-from haefen_analysis.cli import app
+from haefen_analysis import datasets
+from haefen_analysis.common.devtools import CHROMIUM_FLAGS
 from haefen_analysis.publish.html import remote_resources
-from haefen_analysis.publish.pdf import CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.slow
 
-CONFIG = """
-public = true
-[kinds.overview]
-title = "Überblick"
-notebook = "overview.ipynb"
-[kinds.land]
-title = "Land"
-notebook = "land_report.ipynb"
-parameter = "land"
-values = ["SH", "NW"]
-[kinds.member]
-title = "Profil"
-notebook = "member_profile.ipynb"
-parameter = "gemeinde"
-values = ["luebeck", "kiel", "flensburg", "bielefeld", "fehmarn"]
-[kinds.allocation]
-title = "Szenario"
-notebook = "allocation_scenario.ipynb"
-[[kinds.allocation.sets]]
-name = "klein"
-persons = 100
-year = 2020
-key = "easy"
-[kinds.explore]
-title = "Erkunden"
-notebook = "explore.ipynb"
-"""
-#: A member name that would be a live link, a script, emphasis and an autolink if any
-#: renderer (HTML, Markdown, plotly hover) read it as syntax; and a source that is a script.
-HOSTILE = (
-    "Fehmarn [Klick](javascript:alert(1)) <script>alert(1)</script> *fett* http://evil.example"
-)
-HOSTILE_SOURCE = "javascript:alert(2)"
-REPORTS = (
-    "overview",
-    "land-01",
-    "land-05",
-    "member-luebeck",
-    "member-kiel",
-    "member-flensburg",
-    "member-bielefeld",
-    "member-fehmarn",
-    "allocation-klein",
-    "explore",
-)
 #: English words a German reader must not meet (data codes, old English data text, plotly's
 #: own toolbar); matched as whole words in the visible text, web addresses removed.
 ENGLISH = (
@@ -97,79 +50,6 @@ NRW_CITIES = (
     "Bielefeld, Blomberg, Bonn, Detmold, Dortmund, Gütersloh, Halle (Westf.), Hamm, Kevelaer, "
     "Krefeld, Köln, Minden, Münster, Siegen, Solingen, Unna"
 )
-
-
-class _Text(HTMLParser):
-    """The text a browser shows: tags dropped, scripts and styles skipped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in ("br", "p", "li", "tr", "td", "th", "div", "h1", "h2", "h3"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return re.sub(r"\s+", " ", "".join(parser.parts))
-
-
-def _run(args: list[str]) -> None:
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-
-
-@pytest.fixture(scope="session")
-def reports(tmp_path_factory):
-    """The report set, rendered once per session (public), plus the internal SH report."""
-    import os
-
-    tmp = tmp_path_factory.mktemp("nb")
-    data = tmp / "data"
-    data.mkdir()
-    src = config.PROJECT_DIR / "data"
-    for f in [*src.glob("*.csv"), src / "datapackage.json"]:
-        shutil.copy(f, data / f.name)
-    (data / "geo").symlink_to(src / "geo", target_is_directory=True)
-    members = (data / "members.csv").read_text(encoding="utf-8")
-    hostile = members.replace("fehmarn,Fehmarn,", f'fehmarn,"{HOSTILE}",', 1)
-    hostile = hostile.replace(
-        "https://gruene-fehmarn.de/", f"{HOSTILE_SOURCE} ; https://gruene-fehmarn.de/", 1
-    )
-    assert hostile != members
-    (data / "members.csv").write_text(hostile, "utf-8")
-    cfg = tmp / "reports.toml"
-    cfg.write_text(CONFIG, encoding="utf-8")
-    old = os.environ.get(config.DATA_DIR_ENV)
-    os.environ[config.DATA_DIR_ENV] = str(data)
-    try:
-        out = tmp / "out"
-        _run(["report", "all", "--config", str(cfg), "--out", str(out), "--jobs", "4"])
-        internal = tmp / "internal"
-        _run(["report", "land", "SH", "--config", str(cfg), "--out", str(internal), "--internal"])
-    finally:
-        if old is None:
-            os.environ.pop(config.DATA_DIR_ENV)
-        else:
-            os.environ[config.DATA_DIR_ENV] = old
-    day = next(out.iterdir())
-    html = {name: (day / f"{name}.html").read_text(encoding="utf-8") for name in REPORTS}
-    html["land-01-internal"] = (next(internal.iterdir()) / "land-01.html").read_text("utf-8")
-    return {"day": day, "html": html, "text": {k: visible_text(v) for k, v in html.items()}}
 
 
 @pytest.mark.parametrize("name", REPORTS)

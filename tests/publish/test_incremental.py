@@ -124,8 +124,9 @@ def test_unchanged_reports_are_reused_into_every_new_dated_folder(tmp_path, monk
     for name in ("land-01.html", "land-01.ipynb", "land-02.html"):
         assert (next_day / name).read_bytes() == (first_day / name).read_bytes()
     index = (next_day / "index.html").read_text(encoding="utf-8")
-    assert index.count("wiederverwendet") == 2 and 'href="land-01.html"' in index
-    assert "davon 0 ohne aktuellen Stand" in index
+    assert index.count("wiederverwendet – Eingaben unverändert seit") == 2
+    assert 'href="land-01.html"' in index
+    assert "ohne aktuellen Stand" not in index
     assert (
         manifest(next_day)["land-02"]["good"]["key"]
         == manifest(first_day)["land-02"]["good"]["key"]

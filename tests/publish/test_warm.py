@@ -25,11 +25,13 @@ pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "runner"
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_FIGURE_ID = re.compile(r"\b(abb-\d+-)[0-9a-f]{6}\b")  # report.show's random element id
 _CREATED = re.compile(r"Erstellt am \d\d\.\d\d\.\d{4} \d\d:\d\d")  # the provenance's clock
 
 
 def _masked(text: str) -> str:
-    return _CREATED.sub("Erstellt am ZEIT", _UUID.sub("ID", text))
+    text = _FIGURE_ID.sub(r"\1ID", _UUID.sub("ID", text))
+    return _CREATED.sub("Erstellt am ZEIT", text)
 
 
 def outputs(path: Path) -> list[dict]:

@@ -53,12 +53,13 @@ def test_deck_without_browser_is_one_clear_line(no_browser, tmp_path):
     assert "Traceback" not in done.stderr and not (tmp_path / "d.pptx").exists()
 
 
-def test_deck_skipped_without_browser_when_asked(no_browser, tmp_path):
+def test_deck_without_map_without_browser_when_asked(no_browser, tmp_path):
     args = ["deck", "--out", str(tmp_path / "d.pptx"), "--skip-without-browser"]
     done = haefen(args, no_browser)
     assert done.returncode == 0, done.stderr
-    assert one_line(done.stderr).startswith(f"Übersprungen: Foliensatz Deutschland: {MISSING}")
-    assert not (tmp_path / "d.pptx").exists()
+    line = one_line(done.stderr)
+    assert line.startswith(f"Übersprungen: Karte im Foliensatz Deutschland: {MISSING}")
+    assert (tmp_path / "d.pptx").exists()  # the deck, its map slide saying why there is none
 
 
 def test_png_export_without_browser_fails_at_once(no_browser, tmp_path):
@@ -131,7 +132,7 @@ def test_report_pdf_skipped_without_browser_writes_the_html(no_browser, tmp_path
         f"Übersprungen: PDF (1 Bericht, nur HTML geschrieben): {MISSING}"
     )
     assert done.stderr.rstrip().endswith(skipped[0])  # after the reports, the last line
-    (day,) = out.iterdir()
+    (day,) = [p for p in out.iterdir() if p.name != "latest"]
     assert (day / "land-01.html").exists() and not list(day.glob("*.pdf"))
 
 
@@ -161,15 +162,23 @@ def fake_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
             os.kill(pid, 9)
 
 
-def gone(pidfile: Path) -> bool:
-    """The fake browser is not running (killed, or stopped before it even started)."""
+def gone(pidfile: Path, within: float = 5.0) -> bool:
+    """The fake browser is not running (killed, or stopped before it even started) or ends
+    ``within`` seconds: a SIGKILL to its process group is delivered asynchronously, and on a
+    loaded machine the killed process can still be seen running for a moment."""
     if not pidfile.exists():
         return True
     pid = int(pidfile.read_text())
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 def test_png_export_with_a_hanging_browser_ends_within_its_bound(

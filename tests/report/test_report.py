@@ -126,10 +126,13 @@ def test_escape_for_html_and_markdown():
 
 def test_table_displays_itself(monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
     assert report.table(pd.DataFrame({"name": ["Kiel"]}), "members") is None
     assert report.provenance() is None
-    assert "Kiel" in shown[0].data and "Herkunft" in shown[1].data
+    assert "Kiel" in shown[0]["text/html"] and "Herkunft" in shown[1]["text/html"]
+    assert ">Daten</a>" in shown[0]["text/html"]  # the table's data link
+    data = shown[0][report.DATA_MIME]
+    assert data["columns"] == ["Name"] and data["rows"] == [["Kiel"]]
 
 
 def test_empty_cells_that_mean_none():

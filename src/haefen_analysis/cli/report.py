@@ -40,7 +40,12 @@ Jobs = Annotated[
 Pdf = Annotated[bool, typer.Option("--pdf", help="Auch PDF (Browser: Chromium) schreiben.")]
 SharedJs = Annotated[
     bool,
-    typer.Option("--shared-plotlyjs", help="Eine gemeinsame plotly.min.js statt je Bericht."),
+    typer.Option(
+        "--shared-plotlyjs/--self-contained",
+        help="Eine gemeinsame plotly.min.js neben den Berichten (kleiner; ohne sie zeigt jede "
+        "Abbildung einen Hinweis) oder plotly in jedem Bericht (Vorgabe: eine Datei, die "
+        "allein verschickt werden kann).",
+    ),
 ]
 Public = Annotated[
     bool | None,
@@ -99,6 +104,7 @@ def _overrides(params: list[str] | None) -> dict[str, str]:
 
 
 def _summary(jobs, results, opts) -> Table:
+    from haefen_analysis.figures.theme import format_number
     from haefen_analysis.publish.portal import STATUS_LABELS
 
     table = Table(title=escape(f"Berichte in {opts.out_dir}"))
@@ -109,7 +115,7 @@ def _summary(jobs, results, opts) -> Table:
         status = STATUS_LABELS.get(result.status, result.status)
         if result.error:
             status += f": {result.error}"
-        seconds = f"{result.seconds:.1f}" if result.seconds is not None else "–"
+        seconds = format_number(result.seconds, 1, missing="–")  # "–": not run
         table.add_row(escape(job.title), escape(status), seconds, escape(path or "–"))
     return table
 

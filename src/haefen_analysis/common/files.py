@@ -169,11 +169,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale(folder: Path) -> list[Path]:
-    """Remove the temporary files and work folders in ``folder`` whose process is gone
-    (killed mid-write); returns what was removed."""
+def remove_stale(folder: Path, pattern: str = ".*") -> list[Path]:
+    """Remove the temporary files and work folders in ``folder`` (those matching ``pattern``)
+    whose process is gone (killed mid-write); returns what was removed."""
     removed = []
-    for entry in folder.glob(".*"):
+    for entry in folder.glob(pattern):
         found = _OWNED.match(entry.name)
         if not found or _alive(int(found.group(1))):
             continue
@@ -207,10 +207,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_text(frame: pd.DataFrame) -> str:
-    """A table as CSV text: no index, "\\n" line ends, formula cells neutralised (the form of
-    every CSV written)."""
-    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
+def csv_text(frame: pd.DataFrame, sep: str = ",", lineterminator: str = "\n") -> str:
+    """A table as CSV text: no index, formula cells neutralised (the form of every CSV
+    written; the data files use the defaults, files for Excel ";" and CRLF)."""
+    return neutralise_formulas(frame).to_csv(index=False, sep=sep, lineterminator=lineterminator)
 
 
 def write_csv(frame: pd.DataFrame, path: Path, check: Callable[[Path], None] | None = None) -> Path:

@@ -16,21 +16,27 @@ from pathlib import Path
 from typing import Any
 
 from haefen_analysis.common.files import atomic_write
+from haefen_analysis.publish import pdf
 
 #: Written next to the reports by ``--shared-plotlyjs``; the HTML files reference it.
 PLOTLYJS_NAME = "plotly.min.js"
 
 #: A lab template without the CDN scripts (require.js, MathJax, mermaid, widget manager):
 #: reports need none of them, and offline they only cost a failed request each. JupyterLab's
-#: theme CSS (~260 KB per report) is replaced by the small ``report.css``.
+#: theme CSS (~260 KB per report) is replaced by the small ``report.css`` (screen and print, with
+#: the A4 ``@page`` rule and the print helpers of ``publish.pdf``).
 _OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block notebook_css -%}<style type="text/css">{% raw %}CSS{% endraw %}</style>
+{% raw %}PRINT{% endraw %}
 {%- endblock notebook_css -%}
-""".replace("CSS", (Path(__file__).with_name("report.css")).read_text(encoding="utf-8"))
+"""
+_OFFLINE_TEMPLATE = _OFFLINE_TEMPLATE.replace(
+    "CSS", Path(__file__).with_name("report.css").read_text(encoding="utf-8") + pdf.page_css()
+).replace("PRINT", pdf.print_script())
 
 #: plotly's notebook renderer writes ``<script src="https://cdnjs…/mathjax/…">`` into every
 #: figure (only needed for LaTeX in labels, which the reports do not use).

@@ -55,7 +55,7 @@ from haefen_analysis.common.files import (
     remove_stale,
 )
 from haefen_analysis.errors import ParameterError
-from haefen_analysis.publish import html, inputs, pdf, portal
+from haefen_analysis.publish import exports, html, inputs, pdf, portal
 from haefen_analysis.publish.config import Kind, ReportConfig
 from haefen_analysis.publish.workers import WorkerPool
 
@@ -436,11 +436,13 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
             **_engine(opts.engine),
         )
         page = html.to_html(nb, job.title)
+        page = exports.finish_page(page, job.slug, job.title, job.parameters, opts.out_dir)
         if remote := html.remote_resources(page):
             raise html.ExportError(f"HTML lädt aus dem Netz: {', '.join(remote[:3])}")
         staged["html"] = atomic_write(work / f"{job.slug}.html", page)
+        staged |= exports.write_data(nb, job.slug, work)  # CSV per table and figure, XLSX
         if opts.pdf:  # from the self-contained HTML: no sibling files needed in work_dir
-            staged["pdf"] = pdf.write_pdf(staged["html"], work / f"{job.slug}.pdf", work=work)
+            staged["pdf"] = pdf.write_pdf(staged["html"], work / f"{job.slug}.pdf", title=job.title)
         if opts.shared_plotlyjs:
             import nbformat
 
@@ -457,8 +459,10 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
         return Result(job.slug, "failed", time.perf_counter() - start, {}, _describe(exc), failed)
     files = {}
     for kind, path in staged.items():
-        os.replace(path, opts.out_dir / path.name)
-        files[kind] = path.name
+        name = path.relative_to(work).as_posix()  # e.g. daten/land-01-03.csv
+        (opts.out_dir / name).parent.mkdir(exist_ok=True)
+        os.replace(path, opts.out_dir / name)
+        files[kind] = name
     (opts.out_dir / "_failed" / staged_nb.name).unlink(missing_ok=True)  # fixed now
     return Result(job.slug, "ok", time.perf_counter() - start, files, finished=_now())
 
@@ -500,20 +504,27 @@ class Manifest:
             day = self.out_dir.name
         data = json.dumps({"reports": self.records}, ensure_ascii=False, indent=1, default=str)
         atomic_write(self.path, data)
-        atomic_write(self.out_dir / "index.html", portal.index_html(self.records.values(), day))
+        page = portal.index_html(self.records.values(), day, self.out_dir)
+        atomic_write(self.out_dir / "index.html", page)
 
 
 def report_keys(jobs: list[Job], opts: Options) -> dict[str, str]:
     """Every job's key (``publish.inputs``): the data folder and the package are read once."""
+    from haefen_analysis.errors import HaefenError
+    from haefen_analysis.publish import changes
+
     data = inputs.DataIndex()
     package = inputs.package_hash()
-    output = opts.output_key()
-    return {
-        job.slug: inputs.report_key(
-            job.notebook, job.parameters, data.key(job.inputs, job.subject), package, output
-        )
-        for job in jobs
-    }
+    try:  # the page shows what changed since the previous set (``exports.finish_page``)
+        since = changes.since_previous(opts.out_dir)
+    except HaefenError:  # data that does not read: the reports will say so
+        since = (None, [])
+    keys = {}
+    for job in jobs:
+        output = opts.output_key() | {"changes": exports.changes_section(job.parameters, *since)}
+        data_key = data.key(job.inputs, job.subject)
+        keys[job.slug] = inputs.report_key(job.notebook, job.parameters, data_key, package, output)
+    return keys
 
 
 class Earlier:
@@ -522,7 +533,11 @@ class Earlier:
     def __init__(self, manifest: Manifest) -> None:
         self.out_dir = manifest.out_dir
         folders = sorted(
-            (p for p in self.out_dir.parent.iterdir() if p.is_dir() and p != self.out_dir),
+            (  # dated folders; not ``latest``, the link to one of them
+                p
+                for p in self.out_dir.parent.iterdir()
+                if p.is_dir() and not p.is_symlink() and p != self.out_dir
+            ),
             reverse=True,
         )
         self._folders = [self.out_dir, *folders]
@@ -554,7 +569,8 @@ def reuse(job: Job, key: str, folder: Path, good: dict[str, Any], opts: Options)
     """The earlier output in ``opts.out_dir`` (a hard link, else a copy, moved into place
     atomically): each dated folder is complete on its own."""
     if folder != opts.out_dir:
-        for name in good["files"].values():
+        for name in good["files"].values():  # e.g. daten/land-01-03.csv
+            (opts.out_dir / name).parent.mkdir(parents=True, exist_ok=True)
             place_copy(folder / name, opts.out_dir / name)
     return Result(
         job.slug,
@@ -642,8 +658,27 @@ def run(
             finish(job, reuse(job, keys[job.slug], *found, opts), write=False)
     manifest.write()  # once for all reused reports (each write renders the whole index)
     todo = [job for job in jobs if job.slug not in results]
-    if not todo:
-        return [results[job.slug] for job in jobs], False
+    interrupted = _build(todo, opts, workers, fail_fast, keys, finish) if todo else False
+    rest = "interrupted" if interrupted else "skipped"
+    for job in jobs:
+        if job.slug not in results:
+            finish(job, Result(job.slug, rest))
+    if not interrupted:
+        exports.publish_set(out)  # registry, calendar, key numbers, latest
+        manifest.write()  # the portal, now with the registry and calendar links
+    return [results[job.slug] for job in jobs], interrupted
+
+
+def _build(
+    todo: list[Job],
+    opts: Options,
+    workers: int | None,
+    fail_fast: bool,
+    keys: Mapping[str, str],
+    finish: Callable[[Job, Result], None],
+) -> bool:
+    """Execute ``todo`` in the worker pool; returns whether the batch was interrupted."""
+    out = opts.out_dir
     work = private_folder(out, "run")
     size = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     log = str(out / "_logs" / "kernels.log")
@@ -666,8 +701,4 @@ def run(
         pool.interrupt()  # SIGTERM: each worker unwinds and shuts its kernel down
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    rest = "interrupted" if interrupted else "skipped"
-    for job in jobs:
-        if job.slug not in results:
-            finish(job, Result(job.slug, rest))
-    return [results[job.slug] for job in jobs], interrupted
+    return interrupted

@@ -70,11 +70,22 @@ __all__ = [
 
 
 def _fresh() -> dict[str, object]:
-    """What ``setup`` records for the report being built: its sources, its privacy mode."""
-    return {"sources": [], "public": True}
+    """What ``setup`` records for the report being built: its sources, its privacy mode, its
+    counters of data files, figures and tables."""
+    return {"sources": [], "public": True, "data": 0, "Abbildung": 0, "Tabelle": 0}
 
 
 _state = _fresh()
+
+#: The mime type of a table's or figure's data in the executed notebook: the report's export
+#: step (``publish.exports``) writes each as a CSV beside the report and a sheet of its XLSX.
+DATA_MIME = "application/vnd.haefen.data+json"
+#: Stands for the report's file name in the "Daten" links until the export step knows it.
+REPORT_PLACEHOLDER = "@@haefen-bericht@@"
+#: Folder of the CSV files, beside the report.
+DATA_FOLDER = "daten"
+#: The mime type of the report's numbered source list (the "Quellen" sheet of its XLSX).
+SOURCES_MIME = "application/vnd.haefen.sources+json"
 
 #: Columns whose empty cell means "none", not "unknown" (no qualification of the status).
 EMPTY_IS_NONE = ("status_qualifier",)
@@ -130,9 +141,77 @@ def _register_offline_renderer() -> None:
                 default_height=525,
                 validate=False,
             )
-            return {"text/html": html_}
+            return figure_bundle(fig_dict, html_)
 
     pio.renderers[OFFLINE_RENDERER] = OfflineNotebookRenderer(connected=False, config=locale.CONFIG)
+
+
+def _next(counter: str) -> int:
+    """The next number of ``counter``: "data" numbers the data files of tables and figures
+    together (1, 2, …), "Abbildung" and "Tabelle" number what the reader sees."""
+    _state[counter] = int(_state[counter]) + 1  # type: ignore[call-overload]
+    return int(_state[counter])  # type: ignore[call-overload]
+
+
+def data_href(number: int) -> str:
+    """Relative address of the CSV of table or figure ``number`` of this report."""
+    return f"{DATA_FOLDER}/{REPORT_PLACEHOLDER}-{number:02d}.csv"
+
+
+def _data_link(number: int, what: str) -> str:
+    """The "Daten" link to data file ``number``; ``what`` names the table or figure."""
+    link = f'<a href="{data_href(number)}" download>Daten</a>'
+    return f'<p class="data-link">{link} ({what}, CSV)</p>'
+
+
+def _payload(number: int, kind: str, title: str, frame: pd.DataFrame) -> dict:
+    """What the export step writes for one table or figure (cells as JSON values)."""
+
+    def cell(value: object) -> object:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+            return None
+        return value.item() if hasattr(value, "item") else value  # numpy scalars
+
+    return {
+        "number": number,
+        "kind": kind,
+        "title": title,
+        "columns": [str(c) for c in frame.columns],
+        "rows": [[cell(v) for v in row] for row in frame.itertuples(index=False)],
+    }
+
+
+def figure_bundle(fig_dict: dict, plot_html: str) -> dict:
+    """A figure's outputs: its HTML inside a ``<figure>`` with the alternative text generated
+    from its data (``aria-label`` and caption), a German message that replaces it when
+    plotly.js is missing (a report with a shared ``plotly.min.js`` opened on its own), its
+    "Daten" link; and its data for the export step."""
+    from haefen_analysis.figures import describe
+
+    number, shown = _next("data"), _next("Abbildung")
+    alt = describe.alt_text(fig_dict)
+    ident = f"abb-{number}-{secrets.token_hex(3)}"
+    message = (
+        "Abbildung nicht angezeigt: plotly.min.js fehlt neben dieser Datei (der Bericht wurde "
+        "mit einer gemeinsamen plotly.min.js erstellt). Öffnen Sie den Bericht in seinem "
+        "Ordner oder nutzen Sie die Fassung mit eingebetteten Abbildungen (--self-contained). "
+        "Die Zahlen: Link „Daten“ unter der Abbildung."
+    )
+    body = (
+        f'<figure class="haefen-figure" id="{ident}">'
+        f'<div role="img" aria-label="{html.escape(alt)}">{plot_html}</div>'
+        f'<p class="figure-missing">{html.escape(message)}</p>'
+        f"<figcaption>Abbildung {shown}: {html.escape(alt)}</figcaption></figure>"
+        f"{_data_link(number, f'Abbildung {shown}')}"
+        f"<script>(function () {{ var f = document.getElementById('{ident}');"
+        " if (window.Plotly) { f.querySelector('.figure-missing').remove(); }"
+        " else { f.querySelector('[role=img]').style.display = 'none'; } })();</script>"
+    )
+    frame = describe.data_table(fig_dict)
+    return {
+        "text/html": body,
+        DATA_MIME: _payload(number, "figure", f"Abbildung {shown}: {alt}", frame),
+    }
 
 
 def setup(public: bool = True) -> None:
@@ -150,6 +229,7 @@ def setup(public: bool = True) -> None:
     pio.renderers.default = f"plotly_mimetype+{OFFLINE_RENDERER}"
     _state["sources"] = []
     _state["public"] = bool(public)
+    _state.update({"data": 0, "Abbildung": 0, "Tabelle": 0})
 
 
 def reset() -> None:
@@ -275,11 +355,7 @@ def table_html(
     ``_precision``). Values: see ``german``; text columns (e.g. counts already written by
     ``report.counts``) are shown as they are. ``note`` is a line under the table.
     """
-    shown = list(columns) if columns is not None else list(frame.columns)
-    text = german(frame, decimals, table)[shown]
-    text = text.rename(columns=titles(shown, table, labels))
-    if index and frame.index.name:
-        text.index.name = title(str(frame.index.name), table)
+    text = _german_table(frame, table, labels, columns, index, decimals)
     body = text.to_html(index=index, escape=True, border=0, classes="haefen")
     body = _REF.sub(_links, body)
     if note:
@@ -287,12 +363,67 @@ def table_html(
     return body
 
 
-def table(frame: pd.DataFrame, table: str | None = None, **options: object) -> None:
-    """Display ``table_html(frame, table, **options)`` (labels, columns, index, decimals,
-    note)."""
-    from IPython.display import HTML, display
+def _german_table(
+    frame: pd.DataFrame,
+    table: str | None,
+    labels: dict[str, str] | None,
+    columns: list[str] | None,
+    index: bool,
+    decimals: int | None,
+) -> pd.DataFrame:
+    """The cells and titles ``table_html`` shows (sources as reference tokens)."""
+    shown = list(columns) if columns is not None else list(frame.columns)
+    text = german(frame, decimals, table)[shown]
+    text = text.rename(columns=titles(shown, table, labels))
+    if index and frame.index.name:
+        text.index.name = title(str(frame.index.name), table)
+    return text
 
-    display(HTML(table_html(frame, table, **options)))  # type: ignore[arg-type]
+
+def _sources_as_text(text: pd.DataFrame) -> pd.DataFrame:
+    """Reference tokens replaced by the sources' own text (a CSV has no source list)."""
+    known: list[str] = _state["sources"]  # type: ignore[assignment]
+
+    def plain(cell: object) -> object:
+        if not isinstance(cell, str) or _REF_TOKEN not in cell:
+            return cell
+        return _REF.sub(
+            lambda m: " ; ".join(known[int(n) - 1] for n in m.group(1).split(",")), cell
+        )
+
+    return text.map(plain)
+
+
+def table(
+    frame: pd.DataFrame,
+    table: str | None = None,
+    labels: dict[str, str] | None = None,
+    *,
+    columns: list[str] | None = None,
+    index: bool = False,
+    decimals: int | None = None,
+    note: str | None = None,
+    title: str | None = None,
+) -> None:
+    """Display ``table_html`` (same arguments) with its "Daten" link, and hand its cells to
+    the export step (CSV beside the report, a sheet of its XLSX). ``title`` names the table in
+    the data files (default: its catalogue table's title, else "Tabelle N")."""
+    from IPython.display import display
+
+    number, shown = _next("data"), _next("Tabelle")
+    body = table_html(
+        frame, table, labels, columns=columns, index=index, decimals=decimals, note=note
+    )
+    text = _sources_as_text(_german_table(frame, table, labels, columns, index, decimals))
+    if index:
+        text = text.reset_index()
+    name = title or (catalogue()[table].title if table in catalogue() else None)
+    heading = f"Tabelle {shown}" + (f": {name}" if name else "")
+    bundle = {
+        "text/html": body + _data_link(number, f"Tabelle {shown}"),
+        DATA_MIME: _payload(number, "table", heading, text),
+    }
+    display(bundle, raw=True)
 
 
 def number(value: object, decimals: int = 0) -> str:
@@ -363,6 +494,7 @@ def provenance_html(data_dir: str | Path | None = None) -> str:
 def provenance(data_dir: str | Path | None = None) -> None:
     """Display the closing block: when, with which package version and data, from which
     sources (numbered as referenced on the page)."""
-    from IPython.display import HTML, display
+    from IPython.display import display
 
-    display(HTML(provenance_html(data_dir)))
+    body = provenance_html(data_dir)
+    display({"text/html": body, SOURCES_MIME: list(_state["sources"])}, raw=True)  # type: ignore[call-overload]

@@ -364,10 +364,9 @@ def _funding(funding: pd.DataFrame) -> str | None:
     return report.escape("; ".join(items))
 
 
-def answer_box(profile: Profile) -> None:
-    """The short answer to a council inquiry, first on the profile: since when (decision,
-    Bündnis), last known meeting, places offered, people admitted (credited or not, with the
-    Land total where several members report), and the Land's rule."""
+def answer_rows(profile: Profile) -> list[tuple[str, str]]:
+    """The rows of the answer box (question, answer as an HTML fragment with its numbered
+    references): what the profile page and the member's deck both say."""
     member = profile.member
     rows = [
         ("Sicherer Hafen seit", _since(member)),
@@ -378,7 +377,15 @@ def answer_box(profile: Profile) -> None:
         ("Geld für Seenotrettung und Aufnahme", _funding(profile.funding)),
         ("Regel des Landes", _land_rule(profile.land_rules, member["land"])),
     ]
-    rows = [(k, v) for k, v in rows if v is not None]
+    return [(k, v) for k, v in rows if v is not None]
+
+
+def answer_box(profile: Profile) -> None:
+    """The short answer to a council inquiry, first on the profile: since when (decision,
+    Bündnis), last known meeting, places offered, people admitted (credited or not, with the
+    Land total where several members report), and the Land's rule."""
+    member = profile.member
+    rows = answer_rows(profile)
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
     report.cite(member["source"])
     _display(
