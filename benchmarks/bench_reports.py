@@ -1,150 +1,192 @@
-"""Benchmark: the report runner against a naive sequential ``papermill`` CLI loop.
+"""Benchmark: report builds (issue 16) against a naive sequential ``papermill`` CLI loop.
 
-Run: .venv/bin/python benchmarks/bench_reports.py [--limit N] [--jobs N] [--config TOML]
+Run: .venv/bin/python benchmarks/bench_reports.py [--jobs 2] [--sample 6] [--limit N]
 
-Targets (issue 4), measured in one run over the same notebooks and parameters:
-* full set wall time <= 0.25 x the naive loop (one ``papermill in out -p …`` per notebook);
-* per-notebook time of the runner (one worker, steady state) <= 1.3 x the floor: a bare kernel
-  started with jupyter_client that runs the same cells and shuts down (kernel start + imports
-  + the notebook's own work, nothing else).
-Also shown: the cost of the rfc3987-syntax import the runner avoids (runner with and without
-the trick), and the HTML sizes self-contained and with the shared plotly.js.
+Every figure is printed with its target and the baseline of the same run:
+* full set (``haefen report all``), cold (fresh folder), 2 workers, warm engine:
+  <= 0.05 x the naive loop (one ``papermill in out -k haefen -p …`` process per notebook),
+  and about a minute; the naive loop runs on a sample (per kind) and is extrapolated per report
+  (the whole loop would take ~20 minutes), which the output says;
+* the same set with ``--engine kernel`` (the reference engine), for comparison (``--kernel``);
+* second run, nothing changed: <= 10 s (every report reused);
+* after a change to one member's row (Lübeck's council body): <= 15 s, and exactly its
+  profile, its Land report and the overview rebuilt;
+* ``haefen report member Lübeck`` in a cold process, fresh folder: <= 3 s; also with its
+  earlier output reusable;
+* peak memory of the full build (the sum over the command and its workers) <= 2 GB.
 
-Without the real notebooks (notebooks/*.ipynb) use the fixture set:
-``--config tests/fixtures/runner/bench.toml`` (the fixture report once per Land).
+Whole commands run as subprocesses on a private copy of data/ (``$HAEFEN_DATA_DIR``), so the
+member row change touches nothing of the project.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
 
-from haefen_analysis.publish import html, runner
+import psutil
+from bench_intake import fresh_data  # the same private copy of data/ (this folder is on the path)
+
+from haefen_analysis import config
+from haefen_analysis.publish import runner
 from haefen_analysis.publish.config import load_config
 
-WALL_TARGET = 0.25
-OVERHEAD_TARGET = 1.3
-SAMPLE = 4  # notebooks for the per-notebook comparison
+FULL_RATIO, FULL_SECONDS = 0.05, 60
+UNCHANGED_SECONDS, ONE_ROW_SECONDS, ONE_REPORT_SECONDS = 10, 15, 3
+PEAK_BYTES = 2e9
+HAEFEN = Path(sys.executable).with_name("haefen")
 
 
-def naive_loop(jobs: list[runner.Job], out: Path) -> float:
-    """Sequential papermill CLI; text values with -r (``-p land 01`` would arrive as int 1)."""
-    papermill = Path(sys.executable).with_name("papermill")
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak memory (bytes, summed over the process tree, sampled) and output."""
     start = time.perf_counter()
-    for job in jobs:
-        cmd = [str(papermill), str(job.notebook), str(out / f"{job.slug}.ipynb")]
-        cmd += ["-k", runner.KERNEL_NAME, "--cwd", str(job.notebook.parent)]
-        for name, value in job.parameters.items():
-            cmd += ["-r" if isinstance(value, str) else "-p", name, str(value)]
-        subprocess.run(cmd, check=True, capture_output=True)
-    return time.perf_counter() - start
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = [0.0]
 
+    def sample() -> None:
+        root = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            try:
+                tree = [root, *root.children(recursive=True)]
+                peak[0] = max(peak[0], sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
 
-def bare_kernel(job: runner.Job, fast: bool) -> float:
-    """Start a kernel, run the (parameterised) cells, shut it down: the floor per notebook."""
-    from jupyter_client.manager import start_new_kernel
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-
-    nb = parameterize_notebook(load_notebook_node(str(job.notebook)), job.parameters)
-    extra = [runner.KERNEL_FAST_IMPORTS] if fast else []
-    start = time.perf_counter()
-    km, kc = start_new_kernel(
-        kernel_name=runner.KERNEL_NAME, extra_arguments=extra, cwd=str(job.notebook.parent)
-    )
-    try:
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                reply = kc.execute_interactive(cell.source, output_hook=lambda msg: None)
-                if reply["content"]["status"] != "ok":
-                    raise RuntimeError(f"{job.slug}: cell failed in the bare kernel")
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel()
-    return time.perf_counter() - start
-
-
-def run_runner(
-    jobs: list[runner.Job], folder: Path, workers: int, fast: bool = True
-) -> tuple[float, list[runner.Result]]:
-    opts = runner.Options(out_dir=folder / "2000-01-01", fast_imports=fast)
-    start = time.perf_counter()
-    results, _ = runner.run(jobs, opts, workers=workers)
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, _ = proc.communicate()
     wall = time.perf_counter() - start
-    failed = [r for r in results if r.status != "ok"]
-    if failed:
-        raise SystemExit(
-            f"runner: {len(failed)} failed, first: {failed[0].slug}: {failed[0].error}"
-        )
-    return wall, results
+    thread.join()
+    text = out.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)}: exit {proc.returncode}\n{text[-2000:]}")
+    return wall, peak[0], text
+
+
+def statuses(out: Path) -> Counter:
+    day = next(p for p in out.iterdir() if p.is_dir())
+    records = json.loads((day / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    return Counter(r["status"] for r in records.values())
+
+
+def rebuilt(out: Path) -> list[str]:
+    day = next(p for p in out.iterdir() if p.is_dir())
+    records = json.loads((day / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    return sorted(slug for slug, r in records.items() if r["status"] == "ok")
+
+
+def naive(jobs: list[runner.Job], sample: int, folder: Path) -> tuple[float, int]:
+    """Seconds per report of a sequential papermill CLI loop, averaged per kind over a sample
+    of each kind and weighted by the kinds' counts in the full set; and the sample size."""
+    papermill = Path(sys.executable).with_name("papermill")
+    by_kind: dict[str, list[runner.Job]] = defaultdict(list)
+    for job in jobs:
+        by_kind[job.kind].append(job)
+    per_kind, measured = {}, 0
+    for kind, kind_jobs in by_kind.items():
+        chosen = kind_jobs[: max(1, sample // len(by_kind))]
+        start = time.perf_counter()
+        for job in chosen:
+            cmd = [str(papermill), str(job.notebook), str(folder / f"{job.slug}.ipynb")]
+            cmd += ["-k", runner.KERNEL_NAME, "--cwd", str(job.notebook.parent)]
+            for name, value in job.parameters.items():
+                cmd += ["-r" if isinstance(value, str) else "-p", name, str(value)]
+            subprocess.run(cmd, check=True, capture_output=True)
+        per_kind[kind] = (time.perf_counter() - start) / len(chosen)
+        measured += len(chosen)
+    total = sum(per_kind[job.kind] for job in jobs)
+    return total / len(jobs), measured
+
+
+def edit_member_row(data_dir: Path) -> None:
+    path = data_dir / "members.csv"
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("42 Ja / 4 Nein", "42 Ja / 4 Nein, Benchmark", 1)
+    assert changed != text, "Lübeck's row changed: update the benchmark's edit"
+    path.write_text(changed, encoding="utf-8")
+
+
+def line(label: str, value: float, unit: str, target: float | None = None) -> None:
+    verdict = (
+        ""
+        if target is None
+        else f"  (target <= {target:g}: {'ok' if value <= target else 'VERFEHLT'})"
+    )
+    print(f"{label:<58} {value:9.2f} {unit}{verdict}")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=None, help="report config (TOML)")
+    parser.add_argument("--jobs", type=int, default=2, help="workers (target: 2)")
+    parser.add_argument("--sample", type=int, default=6, help="naive loop: reports sampled")
     parser.add_argument("--limit", type=int, default=None, help="first N sets per kind")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="runner workers")
+    parser.add_argument("--kernel", action="store_true", help="also the full set with kernels")
     args = parser.parse_args(argv)
 
     runner.skip_iri_checker()
-    cfg = load_config(args.config)
-    kinds = [k.name for k in cfg.kinds.values() if k.in_all]
-    missing = [str(cfg.kinds[k].notebook) for k in kinds if not cfg.kinds[k].notebook.exists()]
-    if missing:
-        raise SystemExit(
-            f"notebooks missing: {', '.join(missing)}; "
-            "try --config tests/fixtures/runner/bench.toml"
-        )
-    jobs = runner.plan(cfg, kinds, limit=args.limit)
-    n = len(jobs)
-    sample = jobs[: min(SAMPLE, n)]
-    print(f"{n} notebooks ({', '.join(kinds)}), {args.jobs} workers, {os.cpu_count()} cores")
-
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
         base = Path(tmp)
-        wall, results = run_runner(jobs, base / "full", args.jobs)
+        env = dict(os.environ, **{config.DATA_DIR_ENV: str(fresh_data(base))})
+        os.environ[config.DATA_DIR_ENV] = env[config.DATA_DIR_ENV]
+        cfg = load_config()
+        kinds = [k.name for k in cfg.kinds.values() if k.in_all]
+        jobs = runner.plan(cfg, kinds, limit=args.limit)
+        n = len(jobs)
+        counts = Counter(j.kind for j in jobs)
+        print(f"{n} reports ({', '.join(f'{k} {v}' for k, v in counts.items())})")
+        print(f"{args.jobs} workers, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}\n")
+        common = ["report", "all", "--shared-plotlyjs", "--jobs", str(args.jobs)]
+        if args.limit:
+            common += ["--limit", str(args.limit)]
+        out = base / "out"
+        full, peak, _ = timed([str(HAEFEN), *common, "--out", str(out)], env)
+        assert statuses(out) == Counter(ok=n), statuses(out)
         (base / "naive").mkdir()
-        naive = naive_loop(jobs, base / "naive")
-        _, one = run_runner(sample, base / "one", 1)
-        _, slow = run_runner(sample, base / "slow", 1, fast=False)
-        floor = [bare_kernel(job, fast=True) for job in sample]
-        floor_slow = [bare_kernel(job, fast=False) for job in sample]
-        day = base / "full" / "2000-01-01"
-        sizes = [len((day / r.files["html"]).read_bytes()) for r in results]
-        shared = [
-            len(html.share_plotlyjs((day / r.files["html"]).read_text("utf-8")).encode())
-            for r in results
-        ]
+        per_naive, measured = naive(jobs, args.sample, base / "naive")
+        naive_total = per_naive * n
+        kernel = None
+        if args.kernel:
+            kernel_out = base / "kernel"
+            kernel, _, _ = timed(
+                [str(HAEFEN), *common, "--engine", "kernel", "--out", str(kernel_out)], env
+            )
+        unchanged, _, _ = timed([str(HAEFEN), *common, "--out", str(out)], env)
+        assert statuses(out) == Counter(reused=n), statuses(out)
+        edit_member_row(base / "data")
+        one_row, _, _ = timed([str(HAEFEN), *common, "--out", str(out)], env)
+        again = rebuilt(out)
+        single = ["report", "member", "Lübeck", "--jobs", "1", "--shared-plotlyjs"]
+        one_cold, _, _ = timed([str(HAEFEN), *single, "--out", str(base / "single")], env)
+        one_reused, _, _ = timed([str(HAEFEN), *single, "--out", str(base / "single")], env)
 
-    def mean(values: list[Any]) -> float:
-        return statistics.fmean(values)
-
-    per_runner = mean([r.seconds for r in one])
-    per_slow = mean([r.seconds for r in slow])
-    print("\n== full set: wall time")
-    print(
-        f"runner ({args.jobs} workers, HTML included): {wall:7.1f} s  ({wall / n:.2f} s/notebook)"
+    print("== full set, cold, warm engine")
+    line(f"haefen report all ({args.jobs} workers)", full, "s", FULL_SECONDS)
+    line(f"naive papermill loop (measured {measured}, extrapolated)", naive_total, "s")
+    line("  per report: naive", per_naive, "s")
+    line("  per report: runner (wall / reports)", full / n, "s")
+    line("ratio runner / naive", full / naive_total, "", FULL_RATIO)
+    if kernel is not None:
+        line(f"--engine kernel ({args.jobs} workers, the reference)", kernel, "s")
+        line("ratio warm / kernel", full / kernel, "")
+    line("peak memory of the full build (GB, all processes)", peak / 1e9, "GB", PEAK_BYTES / 1e9)
+    print("\n== incremental")
+    line("second run, nothing changed", unchanged, "s", UNCHANGED_SECONDS)
+    line("after one member row change (Lübeck)", one_row, "s", ONE_ROW_SECONDS)
+    print(f"{'  rebuilt:':<58} {', '.join(again)}")
+    print("\n== one report")
+    line(
+        "haefen report member Lübeck, cold process, fresh folder", one_cold, "s", ONE_REPORT_SECONDS
     )
-    print(f"naive papermill CLI loop (no HTML):   {naive:7.1f} s  ({naive / n:.2f} s/notebook)")
-    print(f"ratio runner / naive: {wall / naive:.3f}  (target <= {WALL_TARGET})")
-    print(f"\n== per notebook ({len(sample)} notebooks, one worker, steady state)")
-    print(f"runner, incl. HTML export and atomic writes: {per_runner:.2f} s")
-    print(f"bare kernel floor (start, same cells, stop): {mean(floor):.2f} s")
-    print(f"ratio runner / floor: {per_runner / mean(floor):.2f}  (target <= {OVERHEAD_TARGET})")
-    print(f"absolute overhead: {per_runner - mean(floor):+.2f} s per notebook")
-    print("\n== rfc3987-syntax import (jsonschema 'iri' format checker)")
-    print(f"runner without the trick: {per_slow:.2f} s/notebook, with: {per_runner:.2f} s")
-    print(f"bare kernel without it:   {mean(floor_slow):.2f} s/notebook, with: {mean(floor):.2f} s")
-    print("\n== HTML size per report")
-    print(f"self-contained: max {max(sizes) / 1e6:.2f} MB (target <= 5.5 MB)")
-    print(f"shared plotly.js: max {max(shared) / 1e6:.3f} MB (target <= 0.5 MB)")
+    line("the same again (reused)", one_reused, "s")
 
 
 if __name__ == "__main__":

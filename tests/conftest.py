@@ -17,6 +17,11 @@ from haefen_analysis import config
 from haefen_analysis.common import browser
 from haefen_analysis.errors import BrowserNotFoundError
 
+# pytest-xdist gives its workers a terminal's COLUMNS=80 and LINES=24; the CLI's consoles (made
+# at import, see cli.common) would then wrap at 80. Tests see the CLI as a cron log does.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
+
 
 @pytest.fixture
 def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -7,12 +7,12 @@ parameters, fails on ``fail=True``), ``broken`` (always raises), ``slow`` (sleep
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -227,7 +227,7 @@ def test_batch_failure_keeps_others_and_previous_good_output(tmp_path):
 
 
 @pytest.mark.slow
-def test_interrupt_leaves_no_partial_files_and_no_kernels(tmp_path):
+def test_interrupt_leaves_no_partial_files_and_no_kernels(tmp_path, monkeypatch):
     out = tmp_path / "out"
     cfg = tmp_path / "slow.toml"
     cfg.write_text(
@@ -239,20 +239,22 @@ def test_interrupt_leaves_no_partial_files_and_no_kernels(tmp_path):
     day.mkdir(parents=True)
     (day / "overview.html").write_text("letzter guter Stand", encoding="utf-8")
     code = "from haefen_analysis.cli.report import app; app()"
-    args = ["overview", "--config", str(cfg), "--out", str(out)]
+    args = ["overview", "--config", str(cfg), "--out", str(out), "--engine", "kernel"]
+    marker = uuid.uuid4().hex
+    monkeypatch.setenv("HAEFEN_TEST_RUN", marker)
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        while not fixture_kernels() and time.monotonic() < deadline:
+        while not fixture_kernels(marker) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert fixture_kernels(), "the notebook's kernel never started"
+        assert fixture_kernels(marker), "the notebook's kernel never started"
         time.sleep(1)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 130
         assert (day / "overview.html").read_text(encoding="utf-8") == "letzter guter Stand"
         assert leftovers(day) == [] and not (day / "overview.ipynb").exists()
         time.sleep(1)
-        assert fixture_kernels() == [], "a kernel outlived the interrupted run"
+        assert fixture_kernels(marker) == [], "a kernel outlived the interrupted run"
     finally:  # a failed assertion must not leave the slow run behind
         if proc.poll() is None:
             proc.terminate()  # the clean path: workers and kernels shut down too
@@ -263,12 +265,14 @@ def test_interrupt_leaves_no_partial_files_and_no_kernels(tmp_path):
     assert "abgebrochen" in (day / "index.html").read_text(encoding="utf-8")
 
 
-def fixture_kernels() -> list[Path]:
-    """Running kernels whose working folder is the fixtures folder (started by these tests)."""
+def fixture_kernels(marker: str) -> list[Path]:
+    """Running kernels started under ``$HAEFEN_TEST_RUN=marker`` (by this test only: tests run
+    in parallel, and other tests' kernels must not count)."""
     return [
         p
         for p in Path("/proc").glob("[0-9]*")
-        if b"ipykernel" in _read(p / "cmdline") and _cwd(p) == FIXTURES
+        if b"ipykernel" in _read(p / "cmdline")
+        and f"HAEFEN_TEST_RUN={marker}".encode() in _read(p / "environ").split(b"\0")
     ]
 
 
@@ -277,13 +281,6 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:
         return b""
-
-
-def _cwd(proc: Path) -> Path | None:
-    try:
-        return Path(os.readlink(proc / "cwd"))
-    except OSError:
-        return None
 
 
 def test_shared_plotlyjs_also_slims_the_kept_notebook():

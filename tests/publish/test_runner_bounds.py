@@ -86,7 +86,7 @@ def test_a_killed_worker_or_kernel_fails_its_report_and_the_batch_goes_on(tmp_pa
         job("kernel-weg", "kill.ipynb", opfer="kernel"),
         job("auch-gut", "report.ipynb"),
     ]
-    opts = runner.Options(out_dir=tmp_path / "day")
+    opts = runner.Options(out_dir=tmp_path / "day", engine="kernel")
     results, interrupted = runner.run(jobs, opts, workers=1)
     assert not interrupted
     assert [r.status for r in results] == ["failed", "ok", "failed", "ok"]
@@ -99,12 +99,34 @@ def test_a_killed_worker_or_kernel_fails_its_report_and_the_batch_goes_on(tmp_pa
     assert [p.info for p in settle(marker)] == []
 
 
-def test_a_report_over_its_time_bound_is_stopped(tmp_path, marker):
+def test_a_crashed_warm_worker_fails_its_report_and_the_batch_goes_on(tmp_path, marker):
+    """In the warm engine a report runs in its worker: killing "its kernel" kills the worker,
+    which is replaced; the reports around it are built."""
+    jobs = [job("gut", "report.ipynb"), job("weg", "kill.ipynb", opfer="kernel")]
+    jobs.append(job("auch-gut", "report.ipynb"))
+    opts = runner.Options(out_dir=tmp_path / "day", engine=runner.WARM)
+    results, _ = runner.run(jobs, opts, workers=1)
+    assert [r.status for r in results] == ["ok", "failed", "ok"]
+    assert results[1].error == "Arbeitsprozess beendet (Signal 9)"
+    assert [p.info for p in settle(marker)] == []
+
+
+def test_a_hung_cell_in_the_warm_engine_fails_its_report_only(tmp_path, marker):
     jobs = [job("haengt", "slow.ipynb", sekunden=600.0), job("gut", "report.ipynb")]
-    opts = runner.Options(out_dir=tmp_path / "day", report_timeout=4)
+    opts = runner.Options(out_dir=tmp_path / "day", engine=runner.WARM, timeout=2)
     results, _ = runner.run(jobs, opts, workers=1)
     assert [r.status for r in results] == ["failed", "ok"]
-    assert results[0].error == "länger als die Höchstdauer je Bericht (4 s)"
+    assert results[0].error.startswith("CellTimeoutError: "), results[0].error
+    assert [p.info for p in settle(marker)] == []
+
+
+@pytest.mark.parametrize("engine", runner.ENGINES)
+def test_a_report_over_its_time_bound_is_stopped(tmp_path, marker, engine):
+    jobs = [job("haengt", "slow.ipynb", sekunden=600.0), job("gut", "report.ipynb")]
+    opts = runner.Options(out_dir=tmp_path / "day", report_timeout=8, engine=engine)
+    results, _ = runner.run(jobs, opts, workers=1)
+    assert [r.status for r in results] == ["failed", "ok"]
+    assert results[0].error == "länger als die Höchstdauer je Bericht (8 s)"
     assert [p.info for p in settle(marker)] == []
 
 
@@ -118,14 +140,17 @@ def test_kernel_start_is_bounded(tmp_path, marker, monkeypatch):
         json.dumps({"argv": argv, "display_name": "stumm", "language": "python"}), "utf-8"
     )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    opts = runner.Options(out_dir=tmp_path / "day", kernel="stumm", kernel_start_timeout=3)
+    opts = runner.Options(
+        out_dir=tmp_path / "day", kernel="stumm", kernel_start_timeout=3, engine="kernel"
+    )
     results, _ = runner.run([job("stumm", "report.ipynb")], opts, workers=1)
     assert results[0].status == "failed"
     assert "RuntimeError: Kernel didn't respond in 3 seconds" in results[0].error
     assert [p.info for p in settle(marker)] == []
 
 
-def test_kill_9_of_a_batch_leaves_nothing_the_next_run_does_not_clean(tmp_path, marker):
+@pytest.mark.parametrize("engine", runner.ENGINES)
+def test_kill_9_of_a_batch_leaves_nothing_the_next_run_does_not_clean(tmp_path, marker, engine):
     out = tmp_path / "out"
     config = tmp_path / "slow.toml"
     config.write_text(
@@ -136,16 +161,21 @@ def test_kill_9_of_a_batch_leaves_nothing_the_next_run_does_not_clean(tmp_path, 
     )
     code = "from haefen_analysis.cli import app; app()"
     args = ["report", "all", "--config", str(config), "--out", str(out), "--jobs", "2"]
+    started = tmp_path / "gestartet"
+    started.mkdir()
+    args += ["--engine", engine]
     batch = subprocess.Popen(
-        [sys.executable, "-c", code, *args],
+        [sys.executable, "-c", code, *args, "-p", f"zeichen={started}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 90
-        while len(kernels(marker)) < 2 and time.monotonic() < deadline:
+        while len(list(started.iterdir())) < 2 and time.monotonic() < deadline:
             time.sleep(0.3)
-        assert len(kernels(marker)) == 2, "the two kernels never started"
+        assert len(list(started.iterdir())) == 2, "the two reports never started"
+        if engine == runner.KERNEL:
+            assert len(kernels(marker)) == 2
         os.kill(batch.pid, signal.SIGKILL)
         batch.wait(10)
         assert settle(marker) == [], "workers or kernels outlived the killed batch"
@@ -158,7 +188,7 @@ def test_kill_9_of_a_batch_leaves_nothing_the_next_run_does_not_clean(tmp_path, 
     assert stale and all(f"~{batch.pid}~" in name for name in stale)
 
     again = subprocess.run(
-        [sys.executable, "-c", code, *args, "-p", "sekunden=0"],
+        [sys.executable, "-c", code, *args, "-p", "sekunden=0", "-p", f"zeichen={started}"],
         capture_output=True,
         text=True,
         timeout=120,

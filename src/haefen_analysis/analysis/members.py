@@ -9,11 +9,12 @@ figures and notebooks display what these return, with the words of ``catalogue.l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from haefen_analysis import datasets
+from haefen_analysis import config, datasets
 from haefen_analysis.analysis import admissions as admitted
 from haefen_analysis.ingest import codes
 
@@ -47,6 +48,23 @@ def members_over_time(members: pd.DataFrame) -> pd.DataFrame:
 
 
 def member_points(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """``_points`` (below), computed once per version of the data: every member profile and Land
+    report of a run asks for the same table (a warm worker keeps it between reports)."""
+    from haefen_analysis.catalogue.schema import catalogue
+
+    dd = Path(data_dir) if data_dir is not None else None
+    stamp = tuple(datasets.version(name, dd) for name in catalogue(dd))
+    geo = config.geo_dir(dd) / "provenance.json"
+    geo_stamp = (geo.stat().st_mtime_ns, geo.stat().st_size) if geo.exists() else None
+    return _member_points(dd, stamp, geo_stamp).copy()
+
+
+@cache
+def _member_points(data_dir: Path | None, stamp: tuple, geo_stamp: tuple | None) -> pd.DataFrame:
+    return _points(data_dir)
+
+
+def _points(data_dir: str | Path | None = None) -> pd.DataFrame:
     """One row per member (every column of ``datasets.members``) with its location (lat, lon,
     kreis_ags, geometry_level, match, geonameid, ``location_note``: the flag of a Kreis point,
     or why a member is not on the map), its pledged places (``pledged``: the known sum of its

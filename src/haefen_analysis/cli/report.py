@@ -75,6 +75,18 @@ Params = Annotated[
 ConfigPath = Annotated[
     Path | None, typer.Option("--config", help="Andere Berichtskonfiguration (TOML).")
 ]
+Force = Annotated[
+    bool,
+    typer.Option("--force", help="Alles neu bauen, auch Berichte mit unveränderten Eingaben."),
+]
+EngineName = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="warm: Zellen in einer frischen IPython-Umgebung im laufenden Arbeitsprozess "
+        "(Importe und Tabellen bleiben geladen); kernel: ein Jupyter-Kernel je Bericht.",
+    ),
+]
 Timeout = Annotated[
     float, typer.Option("--timeout", min=1, help="Höchstdauer je Notebook-Zelle in Sekunden.")
 ]
@@ -123,6 +135,8 @@ def _run(
     cfg: "ReportConfig",
     timeout: float,
     skip_without_browser: bool,
+    force: bool = False,
+    engine: str = "warm",
 ) -> None:
     from haefen_analysis import config
     from haefen_analysis.common import browser
@@ -130,6 +144,8 @@ def _run(
     from haefen_analysis.publish import runner
 
     runner.skip_iri_checker()  # this process only reads notebooks (see runner)
+    if engine not in runner.ENGINES:
+        fail(f"--engine {engine!r}: erlaubt sind {', '.join(runner.ENGINES)}")
     config.data_dir()  # a missing $HAEFEN_DATA_DIR fails here, not in every notebook
     planned = runner.plan(cfg, kinds, values, _overrides(params), public, limit)
     if not planned:
@@ -147,7 +163,12 @@ def _run(
     except OutputError as exc:
         fail(f"--out {out or config.reports_dir()}: {exc}")
     opts = runner.Options(
-        out_dir=out_dir, pdf=pdf, shared_plotlyjs=shared_plotlyjs, timeout=timeout
+        out_dir=out_dir,
+        pdf=pdf,
+        shared_plotlyjs=shared_plotlyjs,
+        timeout=timeout,
+        force=force,
+        engine=engine,
     )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=err_console) as progress:
@@ -166,7 +187,7 @@ def _run(
         skipped(f"PDF ({count}, nur HTML geschrieben)", no_pdf)
     if interrupted:
         raise typer.Exit(130)
-    failed = [r for r in results if r.status != "ok"]
+    failed = [r for r in results if r.status not in runner.GOOD]
     if failed:
         fail(f"{len(failed)} von {len(results)} Berichten ohne Erfolg")
 
@@ -205,6 +226,8 @@ def _kind_command(name: str, help_text: str, kind: str | None, subject: str | No
         config_path: ConfigPath = None,
         timeout: Timeout = 600,
         skip_without_browser: SkipWithoutBrowser = False,
+        force: Force = False,
+        engine: EngineName = "warm",
     ) -> None:
         from haefen_analysis.publish.config import load_config
         from haefen_analysis.publish.runner import member_parameter
@@ -227,6 +250,8 @@ def _kind_command(name: str, help_text: str, kind: str | None, subject: str | No
             cfg=cfg,
             timeout=timeout,
             skip_without_browser=skip_without_browser,
+            force=force,
+            engine=engine,
         )
 
     command.__doc__ = help_text

@@ -130,6 +130,23 @@ def atomic_write_all(
     return [path for _, path in staged]
 
 
+def place_copy(source: Path, target: Path) -> Path:
+    """``target`` with the content of ``source``: a hard link (no second copy on disk), else a
+    copy; moved into place atomically through a pid-tagged temporary (``remove_stale``)."""
+    staged = target.parent / f".{target.name}.{_tag()}.tmp"
+    try:
+        staged.unlink(missing_ok=True)
+        try:
+            os.link(source, staged)
+        except OSError:
+            shutil.copy2(source, staged)
+        os.replace(staged, target)
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        raise output_error(target, exc) from None
+    return target
+
+
 def private_folder(parent: Path, prefix: str) -> Path:
     """A new hidden work folder ``.<prefix>-~<pid>~<random>`` in ``parent``."""
     try:

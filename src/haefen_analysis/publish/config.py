@@ -13,6 +13,7 @@ from typing import Any
 
 from haefen_analysis import config
 from haefen_analysis.errors import ReportConfigError
+from haefen_analysis.publish.inputs import Inputs
 
 #: The committed config (reports/ itself is generated; this file and its README are not).
 DEFAULT_CONFIG = config.PROJECT_DIR / "reports" / "reports.toml"
@@ -21,7 +22,9 @@ DEFAULT_CONFIG = config.PROJECT_DIR / "reports" / "reports.toml"
 VALUE_SOURCES = ("laender", "declared_members")
 
 _TOP_KEYS = {"notebooks_dir", "public", "kinds"}
-_KIND_KEYS = {"title", "notebook", "parameter", "values", "sets", "in_all"}
+_KIND_KEYS = {"title", "notebook", "parameter", "values", "sets", "in_all", "inputs"}
+_INPUT_KEYS = {"subject", "land_rows", "land_columns", "columns", "whole"}
+SUBJECTS = ("land", "member")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Kind:
     sets: tuple[dict[str, Any], ...] = ()
     in_all: bool = True
     order: int = 0
+    inputs: Inputs = Inputs()
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,37 @@ def _unknown(path: Path, key: str, keys: set[str], allowed: set[str]) -> None:
         )
 
 
+def _names(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    _expect(path, key, value, list, "eine Liste von Namen")
+    for one in value:
+        _expect(path, key, one, str, "ein Name")
+    return tuple(value)
+
+
+def _inputs(path: Path, key: str, raw: Any) -> Inputs:
+    """What a kind reads (see ``publish.inputs``); absent: everything, always rebuilt on change."""
+    if raw is None:
+        return Inputs()
+    _expect(path, key, raw, dict, "eine Tabelle")
+    _unknown(path, key, set(raw), _INPUT_KEYS)
+    subject = raw.get("subject")
+    if subject is not None and subject not in SUBJECTS:
+        raise ReportConfigError(
+            f"{path}: {key}.subject: {subject!r} unbekannt (erlaubt: {', '.join(SUBJECTS)})"
+        )
+    columns = {}
+    for name in ("land_columns", "columns"):
+        tables = _expect(path, f"{key}.{name}", raw.get(name, {}), dict, "eine Tabelle")
+        columns[name] = {t: _names(path, f"{key}.{name}.{t}", c) for t, c in tables.items()}
+    return Inputs(
+        subject,
+        _names(path, f"{key}.land_rows", raw.get("land_rows", [])),
+        columns["land_columns"],
+        columns["columns"],
+        _names(path, f"{key}.whole", raw.get("whole", [])),
+    )
+
+
 def _kind(path: Path, notebooks: Path, name: str, raw: Any, order: int) -> Kind:
     key = f"kinds.{name}"
     _expect(path, key, raw, dict, "eine Tabelle")
@@ -102,7 +137,8 @@ def _kind(path: Path, notebooks: Path, name: str, raw: Any, order: int) -> Kind:
     if values is not None and sets:
         raise ReportConfigError(f"{path}: {key}: entweder values oder sets, nicht beides")
     in_all = _expect(path, f"{key}.in_all", raw.get("in_all", True), bool, "true oder false")
-    return Kind(name, title, notebook, parameter, values, tuple(sets), in_all, order)
+    inputs = _inputs(path, f"{key}.inputs", raw.get("inputs"))
+    return Kind(name, title, notebook, parameter, values, tuple(sets), in_all, order, inputs)
 
 
 def load_config(path: str | Path | None = None) -> ReportConfig:

@@ -66,6 +66,16 @@ def _outputs(nb: Any, mime: str) -> list[Any]:
     ]
 
 
+def changes_section(parameters: dict[str, Any], previous: Path | None, found: list[Any]) -> str:
+    """What changed since the previous set, for this report's subject (HTML, maybe empty); the
+    runner keys a report by it too (a reused page must not show another set's changes)."""
+    from haefen_analysis.publish import changes
+
+    if previous is None:
+        return ""
+    return changes.section_html(changes.concerning(found, parameters), previous)
+
+
 def finish_page(page: str, slug: str, title: str, parameters: dict[str, Any], out_dir: Path) -> str:
     """The page as it is published (see the module docstring)."""
     from haefen_analysis.publish import changes, pdf
@@ -79,10 +89,7 @@ def finish_page(page: str, slug: str, title: str, parameters: dict[str, Any], ou
         f"Abbildung, dazu die Quellen); einzeln als CSV über „Daten“.</p>"
     )
     marker = '<section class="provenance">'
-    previous, found = changes.since_previous(out_dir)
-    section = (
-        changes.section_html(changes.concerning(found, parameters), previous) if previous else ""
-    )
+    section = changes_section(parameters, *changes.since_previous(out_dir))
     if marker in page:
         start = page.index(marker)
         end = page.index("</section>", start)

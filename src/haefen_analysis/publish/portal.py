@@ -17,6 +17,7 @@ from typing import Any
 
 STATUS_LABELS = {
     "ok": "fertig",
+    "reused": "wiederverwendet",
     "failed": "Fehler",
     "skipped": "übersprungen",
     "interrupted": "abgebrochen",
@@ -88,7 +89,9 @@ def _files(record: Mapping[str, Any], out_dir: Path | None) -> list[tuple[str, s
 def _row(record: Mapping[str, Any], label: str, facts: str, out_dir: Path | None, search: str):
     good = record.get("good")
     problem = ""
-    if record.get("status") != "ok":
+    if record.get("status") == "reused" and good:  # current: its inputs did not change
+        problem = f"{STATUS_LABELS['reused']} – Eingaben unverändert seit {good['finished']}"
+    elif record.get("status") != "ok":
         status = STATUS_LABELS.get(record.get("status", ""), record.get("status", ""))
         problem = f"{status}" + (
             f" – letzter guter Stand: {good['finished']}" if good else " – kein Stand vorhanden"
@@ -199,7 +202,7 @@ def index_html(records: Iterable[Mapping[str, Any]], day: str, out_dir: Path | N
         ):
             if (out_dir / name).exists():
                 extras.append((label, name))
-    failed = sum(r["status"] != "ok" for r in rows)
+    failed = sum(r["status"] not in ("ok", "reused") for r in rows)
     summary_text = f"{len(rows)} Berichte" + (
         f", davon {failed} ohne aktuellen Stand" if failed else ""
     )

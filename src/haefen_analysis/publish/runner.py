@@ -9,7 +9,12 @@ one failing notebook end a batch. Here:
 * :func:`run` executes the jobs in a pool of long-lived workers (``workers.WorkerPool``:
   papermill and nbconvert are imported once per worker, not once per notebook), keeps going
   past failures unless told otherwise, and moves outputs into place only when a report
-  succeeded. A failed notebook is kept in ``_failed/`` and never replaces the last good report.
+  succeeded. A failed notebook is kept in ``_failed/`` and never replaces the last good report;
+* reuses a report whose key (``publish.inputs``: notebook, parameters, the data rows it reads,
+  package, output options) matches a good output of this or an earlier dated folder, placed
+  into this folder (``Options.force`` rebuilds);
+* runs notebooks with the warm engine (``publish.warm``: cells in a fresh IPython shell inside
+  the worker, imports and tables loaded once) or one kernel per report (``engine="kernel"``).
 
 Every wait is bounded: kernel start (``Options.kernel_start_timeout``), each cell
 (``timeout``), the PDF print, each report as a whole (``report_timeout``, enforced by the
@@ -45,11 +50,12 @@ from haefen_analysis.common import dates
 from haefen_analysis.common.files import (
     atomic_write,
     output_error,
+    place_copy,
     private_folder,
     remove_stale,
 )
 from haefen_analysis.errors import ParameterError
-from haefen_analysis.publish import exports, html, pdf, portal
+from haefen_analysis.publish import exports, html, inputs, pdf, portal
 from haefen_analysis.publish.config import Kind, ReportConfig
 from haefen_analysis.publish.workers import WorkerPool
 
@@ -88,6 +94,18 @@ class Job:
     parameters: dict[str, Any]
     kind_order: int = 0
     order: int = 0
+    subject: str | None = None  # the value of the kind's subject parameter (a Land, a member)
+    inputs: inputs.Inputs = field(default=inputs.Inputs(), compare=False)
+
+
+#: How notebooks run: "warm" (``publish.warm``: cells in a fresh IPython shell inside the
+#: long-lived worker, imports and loaded tables kept) or "kernel" (one Jupyter kernel per
+#: report, the reference).
+WARM, KERNEL = "warm", "kernel"
+ENGINES = (WARM, KERNEL)
+
+#: Result statuses that leave a current report in the folder.
+GOOD = ("ok", "reused")
 
 
 @dataclass(frozen=True)
@@ -100,17 +118,25 @@ class Options:
     pdf: bool = False
     shared_plotlyjs: bool = False
     fast_imports: bool = True
+    force: bool = False  # rebuild even a report whose inputs have not changed
+    engine: str = "warm"  # see ENGINES
+
+    def output_key(self) -> dict[str, Any]:
+        """The options that change what a report's files hold (part of its key)."""
+        return {"pdf": self.pdf, "shared_plotlyjs": self.shared_plotlyjs}
 
 
 @dataclass
 class Result:
     slug: str
-    status: str  # ok | failed | skipped | interrupted
+    status: str  # ok | reused | failed | skipped | interrupted
     seconds: float | None = None
     files: dict[str, str] = field(default_factory=dict)  # html/ipynb/pdf -> name in out_dir
     error: str | None = None
     failed_ipynb: str | None = None
     finished: str | None = None
+    key: str | None = None  # what the report was built from (``publish.inputs``)
+    reused_from: str | None = None  # the folder a reused report was built in
 
 
 # --- checking parameters ---------------------------------------------------------------------
@@ -184,13 +210,27 @@ def land_parameter(value: Any) -> str:
     return land_code(value)
 
 
+@cache
+def _names_of(stamp: tuple) -> dict[str, str]:
+    from haefen_analysis import datasets
+
+    members = datasets.members()
+    return dict(zip(members["member_id"], members["name"], strict=True))
+
+
+def member_names() -> dict[str, str]:
+    """member_id → name, read once per version of the table (a plan asks for every job)."""
+    from haefen_analysis import datasets
+
+    return _names_of(datasets.version("members"))
+
+
 def member_parameter(value: Any, land: str | None = None) -> str:
     """A member_id as it is, else a name resolved to one (ambiguous names need the Land)."""
-    from haefen_analysis import datasets
     from haefen_analysis.ingest.names import resolve_member
 
     text = str(value).strip()
-    if land is None and text in set(datasets.members()["member_id"]):
+    if land is None and text in member_names():
         return text
     return resolve_member(text, land)
 
@@ -264,10 +304,7 @@ def _label(name: str, value: Any) -> str:
 
         return land_name(value)
     if name == "gemeinde":
-        from haefen_analysis import datasets
-
-        members = datasets.members().set_index("member_id")["name"]
-        return str(members.get(value, value))
+        return str(member_names().get(value, value))
     return str(value)
 
 
@@ -312,7 +349,17 @@ def plan(
             if overrides:
                 digest = json.dumps(overrides, sort_keys=True, default=str).encode()
                 slug += f"-{sha1(digest).hexdigest()[:8]}"
-            job = Job(slug, kind.name, title, kind.notebook, checked, kind.order, order)
+            job = Job(
+                slug,
+                kind.name,
+                title,
+                kind.notebook,
+                checked,
+                kind.order,
+                order,
+                str(subject) if subject is not None else None,
+                kind.inputs,
+            )
             jobs.setdefault(slug, job)
     return list(jobs.values())
 
@@ -324,8 +371,9 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds papermill, whose cleanup shuts the kernel down
 
 
-def _init_worker(log_path: str, fast_imports: bool) -> None:
-    """Once per worker: signals, kernel output to a log, the imports every notebook needs."""
+def _init_worker(log_path: str, fast_imports: bool, engine: str = "kernel") -> None:
+    """Once per worker: signals, kernel output to a log, the imports every notebook needs
+    (with the warm engine also the libraries and tables the reports use)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides on Ctrl-C
     signal.signal(signal.SIGTERM, _stop)
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -337,6 +385,10 @@ def _init_worker(log_path: str, fast_imports: bool) -> None:
 
     html.plotlyjs()
     html.warm_up()
+    if engine == WARM:
+        from haefen_analysis.publish import warm
+
+        warm.prepare()
 
 
 def _now() -> str:
@@ -350,6 +402,15 @@ def _describe(exc: BaseException) -> str:
         return f"{exc.ename}: {exc.evalue} (Zelle [{exc.exec_count}])"
     lines = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
+def _engine(name: str) -> dict[str, str]:
+    """papermill's ``engine_name`` for an engine of :data:`ENGINES` (the kernel: its default)."""
+    if name == WARM:
+        from haefen_analysis.publish import warm
+
+        return {"engine_name": warm.ENGINE_NAME}
+    return {}
 
 
 def execute(job: Job, opts: Options, work_dir: str) -> Result:
@@ -372,6 +433,7 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
             execution_timeout=opts.timeout,
             start_timeout=opts.kernel_start_timeout,
             extra_arguments=[KERNEL_FAST_IMPORTS] if opts.fast_imports else [],
+            **_engine(opts.engine),
         )
         page = html.to_html(nb, job.title)
         page = exports.finish_page(page, job.slug, job.title, job.parameters, opts.out_dir)
@@ -425,13 +487,15 @@ class Manifest:
             return good
         return None
 
-    def record(self, job: Job, result: Result) -> None:
+    def record(self, job: Job, result: Result, write: bool = True) -> None:
         good = self._good(job.slug)
-        if result.status == "ok":
-            good = {"finished": result.finished, "files": result.files}
-        record = asdict(job) | asdict(result) | {"good": good, "notebook": job.notebook.name}
+        if result.status in GOOD:
+            good = {"finished": result.finished, "files": result.files, "key": result.key}
+        described = {k: v for k, v in asdict(job).items() if k != "inputs"}
+        record = described | asdict(result) | {"good": good, "notebook": job.notebook.name}
         self.records[job.slug] = record
-        self.write()
+        if write:
+            self.write()
 
     def write(self) -> None:
         try:
@@ -442,6 +506,81 @@ class Manifest:
         atomic_write(self.path, data)
         page = portal.index_html(self.records.values(), day, self.out_dir)
         atomic_write(self.out_dir / "index.html", page)
+
+
+def report_keys(jobs: list[Job], opts: Options) -> dict[str, str]:
+    """Every job's key (``publish.inputs``): the data folder and the package are read once."""
+    from haefen_analysis.errors import HaefenError
+    from haefen_analysis.publish import changes
+
+    data = inputs.DataIndex()
+    package = inputs.package_hash()
+    try:  # the page shows what changed since the previous set (``exports.finish_page``)
+        since = changes.since_previous(opts.out_dir)
+    except HaefenError:  # data that does not read: the reports will say so
+        since = (None, [])
+    keys = {}
+    for job in jobs:
+        output = opts.output_key() | {"changes": exports.changes_section(job.parameters, *since)}
+        data_key = data.key(job.inputs, job.subject)
+        keys[job.slug] = inputs.report_key(job.notebook, job.parameters, data_key, package, output)
+    return keys
+
+
+class Earlier:
+    """The last good outputs of this folder and of the dated folders before it, by key."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        self.out_dir = manifest.out_dir
+        folders = sorted(
+            (  # dated folders; not ``latest``, the link to one of them
+                p
+                for p in self.out_dir.parent.iterdir()
+                if p.is_dir() and not p.is_symlink() and p != self.out_dir
+            ),
+            reverse=True,
+        )
+        self._folders = [self.out_dir, *folders]
+        self._records: dict[Path, dict[str, Any]] = {self.out_dir: manifest.records}
+
+    def _of(self, folder: Path) -> dict[str, Any]:
+        if folder not in self._records:
+            try:
+                raw = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+                self._records[folder] = raw["reports"]
+            except (OSError, ValueError, KeyError, TypeError):
+                self._records[folder] = {}
+        return self._records[folder]
+
+    def find(self, slug: str, key: str) -> tuple[Path, dict[str, Any]] | None:
+        """The newest good output of ``slug`` built from ``key`` whose files all exist."""
+        for folder in self._folders:
+            good = (self._of(folder).get(slug) or {}).get("good")
+            if (
+                isinstance(good, dict)
+                and good.get("key") == key
+                and all((folder / f).is_file() for f in good["files"].values())
+            ):
+                return folder, good
+        return None
+
+
+def reuse(job: Job, key: str, folder: Path, good: dict[str, Any], opts: Options) -> Result:
+    """The earlier output in ``opts.out_dir`` (a hard link, else a copy, moved into place
+    atomically): each dated folder is complete on its own."""
+    if folder != opts.out_dir:
+        for name in good["files"].values():  # e.g. daten/land-01-03.csv
+            (opts.out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            place_copy(folder / name, opts.out_dir / name)
+    return Result(
+        job.slug,
+        "reused",
+        None,
+        dict(good["files"]),
+        finished=good["finished"],
+        key=key,
+        reused_from=folder.name,
+    )
 
 
 def dated_dir(base: Path | None = None) -> Path:
@@ -477,6 +616,18 @@ def prepare_out_dir(path: Path) -> Path:
     return path
 
 
+def _prepare_run(opts: Options) -> Path:
+    """The dated folder, cleared of what a killed run left, with its shared files."""
+    out = prepare_out_dir(opts.out_dir)
+    for folder in (out, out / "_failed"):
+        if folder.is_dir():
+            remove_stale(folder)
+    (out / "_logs").mkdir(exist_ok=True)
+    if opts.shared_plotlyjs:
+        html.write_plotlyjs(out)
+    return out
+
+
 def run(
     jobs: list[Job],
     opts: Options,
@@ -490,31 +641,59 @@ def run(
     A worker that dies or overruns ``opts.report_timeout`` fails its report only. Leftovers of
     a run that was killed (its work folder, half-written files) are removed first.
     """
-    out = prepare_out_dir(opts.out_dir)
-    for folder in (out, out / "_failed"):
-        if folder.is_dir():
-            remove_stale(folder)
-    (out / "_logs").mkdir(exist_ok=True)
-    if opts.shared_plotlyjs:
-        html.write_plotlyjs(out)
+    out = _prepare_run(opts)
     manifest = Manifest(out)
     results: dict[str, Result] = {}
+
+    def finish(job: Job, result: Result, write: bool = True) -> None:
+        results[job.slug] = result
+        manifest.record(job, result, write)
+        if on_result:
+            on_result(job, result)
+
+    keys = report_keys(jobs, opts)
+    earlier = None if opts.force else Earlier(manifest)
+    for job in jobs:
+        if earlier and (found := earlier.find(job.slug, keys[job.slug])):
+            finish(job, reuse(job, keys[job.slug], *found, opts), write=False)
+    manifest.write()  # once for all reused reports (each write renders the whole index)
+    todo = [job for job in jobs if job.slug not in results]
+    interrupted = _build(todo, opts, workers, fail_fast, keys, finish) if todo else False
+    rest = "interrupted" if interrupted else "skipped"
+    for job in jobs:
+        if job.slug not in results:
+            finish(job, Result(job.slug, rest))
+    if not interrupted:
+        exports.publish_set(out)  # registry, calendar, key numbers, latest
+        manifest.write()  # the portal, now with the registry and calendar links
+    return [results[job.slug] for job in jobs], interrupted
+
+
+def _build(
+    todo: list[Job],
+    opts: Options,
+    workers: int | None,
+    fail_fast: bool,
+    keys: Mapping[str, str],
+    finish: Callable[[Job, Result], None],
+) -> bool:
+    """Execute ``todo`` in the worker pool; returns whether the batch was interrupted."""
+    out = opts.out_dir
     work = private_folder(out, "run")
-    size = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    size = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     log = str(out / "_logs" / "kernels.log")
-    pool = WorkerPool(size, _init_worker, (log, opts.fast_imports))
+    pool = WorkerPool(size, _init_worker, (log, opts.fast_imports, opts.engine))
     interrupted = False
     try:
         with _sigterm_as_interrupt():
-            done = pool.run(execute, jobs, (opts, str(work)), timeout=opts.report_timeout)
+            done = pool.run(execute, todo, (opts, str(work)), timeout=opts.report_timeout)
             for job, result, error in done:
                 if error is not None:  # the worker died, overran or broke
                     result = Result(job.slug, "failed", None, error=error)
-                results[job.slug] = result
-                manifest.record(job, result)
-                if on_result:
-                    on_result(job, result)
-                if fail_fast and result.status != "ok":
+                if result.status == "ok":
+                    result.key = keys[job.slug]
+                finish(job, result)
+                if fail_fast and result.status not in GOOD:
                     break
             done.close()  # stops the pool (also after fail_fast)
     except KeyboardInterrupt:
@@ -522,14 +701,4 @@ def run(
         pool.interrupt()  # SIGTERM: each worker unwinds and shuts its kernel down
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    rest = "interrupted" if interrupted else "skipped"
-    for job in jobs:
-        if job.slug not in results:
-            results[job.slug] = Result(job.slug, rest)
-            manifest.record(job, results[job.slug])
-            if on_result:
-                on_result(job, results[job.slug])
-    if not interrupted:
-        exports.publish_set(out)  # registry, calendar, key numbers, latest
-        manifest.write()  # the portal, now with the registry and calendar links
-    return [results[job.slug] for job in jobs], interrupted
+    return interrupted

@@ -58,6 +58,7 @@ __all__ = [
     "provenance",
     "provenance_html",
     "refs",
+    "reset",
     "say",
     "setup",
     "show",
@@ -67,7 +68,14 @@ __all__ = [
     "total",
 ]
 
-_state: dict[str, object] = {"sources": [], "public": True, "data": 0, "Abbildung": 0, "Tabelle": 0}
+
+def _fresh() -> dict[str, object]:
+    """What ``setup`` records for the report being built: its sources, its privacy mode, its
+    counters of data files, figures and tables."""
+    return {"sources": [], "public": True, "data": 0, "Abbildung": 0, "Tabelle": 0}
+
+
+_state = _fresh()
 
 #: The mime type of a table's or figure's data in the executed notebook: the report's export
 #: step (``publish.exports``) writes each as a CSV beside the report and a sheet of its XLSX.
@@ -222,6 +230,13 @@ def setup(public: bool = True) -> None:
     _state["sources"] = []
     _state["public"] = bool(public)
     _state.update({"data": 0, "Abbildung": 0, "Tabelle": 0})
+
+
+def reset() -> None:
+    """Forget what ``setup`` recorded: the state a new kernel starts with (the warm engine
+    calls this between two reports it runs in one process)."""
+    _state.clear()
+    _state.update(_fresh())
 
 
 def is_public() -> bool:
