@@ -5,11 +5,13 @@ the citation line, the registry with its DCAT-AP.de catalogue, meetings.ics, ``l
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import time
 
 import pandas as pd
 import pytest
@@ -17,6 +19,7 @@ from reportset import PREVIOUS_DAY
 
 from haefen_analysis import datasets
 from haefen_analysis.common.devtools import Browser, file_url
+from haefen_analysis.errors import ExportError
 from haefen_analysis.publish import html as publish_html
 from haefen_analysis.publish import pdf, portal
 
@@ -260,6 +263,19 @@ def test_portal_links_a_deck_when_it_exists(reports, tmp_path):
     assert 'href="deck-DE.pptx"' not in index  # no Germany deck in this folder
 
 
+def _wait_for_page(chrome: Browser, tab: str, name: str, within: float = 20.0) -> None:
+    """Wait from outside the page until the tab shows ``name``, loaded: a wait inside the page
+    that navigates away is cut off ("Inspected target navigated or closed")."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with contextlib.suppress(ExportError):  # the old page went away during the call
+            path, ready = chrome.evaluate(tab, "[location.pathname, document.readyState]")
+            if path.endswith(name) and ready == "complete":
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"{name} nicht geladen nach {within:g} s")
+
+
 def _figures_state(chrome: Browser, tab: str) -> dict:
     return chrome.evaluate(
         tab,
@@ -300,13 +316,7 @@ def test_portal_search_and_profile_in_the_browser_offline(reports):
                 {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1},
                 tab,
             )
-        chrome.evaluate(
-            tab,
-            "new Promise(done => { const end = Date.now() + 10000; (function wait() {"
-            " if (location.pathname.endsWith('member-luebeck.html')"
-            " && document.readyState === 'complete') done(true);"
-            " else if (Date.now() > end) done(false); else setTimeout(wait, 50); })(); })",
-        )
+        _wait_for_page(chrome, tab, "member-luebeck.html")
         state = _figures_state(chrome, tab)
     assert state["path"].endswith("/member-luebeck.html")
     assert state["figures"] >= 1 and state["drawn"] == state["figures"] and state["missing"] == 0
