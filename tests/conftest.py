@@ -12,10 +12,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from haefen_analysis import config
 from haefen_analysis.common import browser
 from haefen_analysis.errors import BrowserNotFoundError
+
+# No timed tests: hypothesis's per-example deadline (200 ms) fails on a loaded machine, where one
+# example can take 400 ms; speed is measured in benchmarks/.
+settings.register_profile("haefen", deadline=None)
+settings.load_profile("haefen")
 
 # pytest-xdist gives its workers a terminal's COLUMNS=80 and LINES=24; the CLI's consoles (made
 # at import, see cli.common) would then wrap at 80. Tests see the CLI as a cron log does.
