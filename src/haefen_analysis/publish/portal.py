@@ -88,10 +88,8 @@ def _files(record: Mapping[str, Any], out_dir: Path | None) -> list[tuple[str, s
 
 def _row(record: Mapping[str, Any], label: str, facts: str, out_dir: Path | None, search: str):
     good = record.get("good")
-    problem = ""
-    if record.get("status") == "reused" and good:  # current: its inputs did not change
-        problem = f"{STATUS_LABELS['reused']} – Eingaben unverändert seit {good['finished']}"
-    elif record.get("status") != "ok":
+    problem = ""  # a reused report is current (its inputs did not change): no word on its row
+    if record.get("status") not in ("ok", "reused"):
         status = STATUS_LABELS.get(record.get("status", ""), record.get("status", ""))
         problem = f"{status}" + (
             f" – letzter guter Stand: {good['finished']}" if good else " – kein Stand vorhanden"

@@ -84,7 +84,8 @@ def _key_numbers(data_dir: Path | None, stamp: tuple) -> dict[str, Any]:
             "status": labels.value_label("status", row.status, "members"),
             "declared": report.date(row.declared_on, row.declared_on_precision) or labels.UNKNOWN,
             "buendnis": labels.value_label("buendnis_member", row.buendnis_member, "members"),
-            "pledged": pledged.get(row.member_id, report.counts.NONE),
+            # no offer on record: whether the member offered places is not known
+            "pledged": pledged.get(row.member_id, labels.UNKNOWN),
         }
     return {"laender": laender, "members": people}
 
