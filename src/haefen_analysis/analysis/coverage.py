@@ -122,9 +122,10 @@ def _explain(row: object, members: pd.DataFrame, counts: pd.DataFrame) -> str:
     if row.difference > 0:
         first = members["declared_on"].fillna(members["listed_by"])
         after = int((first > row.published_end).sum())
+        who = "Mitglied" if after == 1 else "Mitglieder"
         return (
-            f"Zählung vom {row.published_as_of}; {after} Mitglieder danach beschlossen oder "
-            f"belegt" + extra
+            f"Zählung vom {row.published_as_of}; {after} {who} danach beschlossen oder belegt"
+            + extra
         )
     return (
         f"{-row.difference} fehlen: keine vollständige Liste des Landes in den gelesenen "
