@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import plotly.graph_objects as go
 
 from haefen_analysis.figures import describe
@@ -29,6 +32,15 @@ def test_line_chart_says_from_where_to_where():
     fig = go.Figure(go.Scatter(x=["2018-07-01", "2024-01-01"], y=[20, 316], name="Mitglieder"))
     text = describe.alt_text(fig.to_dict())
     assert text == "Liniendiagramm: Mitglieder: von 20 (07/2018) bis 316 (01/2024)."
+
+
+def test_a_time_axis_of_timestamps_reads_as_months():
+    """As the members-over-time chart has it: pandas Timestamps, JSON "…T00:00:00.000000"."""
+    months = pd.to_datetime(["2018-07-01", "2023-04-01"])
+    fig = go.Figure(go.Scatter(x=months, y=[1, 177], name="Sichere Häfen"))
+    for spec in (fig.to_dict(), json.loads(fig.to_json())):
+        text = describe.alt_text(spec)
+        assert text == "Liniendiagramm: Sichere Häfen: von 1 (07/2018) bis 177 (04/2023).", text
 
 
 def test_empty_figure_says_so():

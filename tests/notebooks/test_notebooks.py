@@ -210,6 +210,13 @@ def test_public_report_hides_small_counts_of_minors(reports):
     assert "Unbegleitete Minderjährige (UMF) verteilt/zugewiesen 2 " in internal
 
 
+def test_no_machine_timestamps_in_what_a_reader_reads(reports):
+    """Dates read as German dates: no "2018-07-01T00:00:00.000000" in a caption or alt text."""
+    for name, html in reports["html"].items():
+        assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", reports["text"][name]), name
+        assert not re.search(r'(alt|aria-label)="[^"]*\d{4}-\d{2}-\d{2}T\d{2}', html), name
+
+
 def test_every_report_ends_with_provenance(reports):
     for name, html in reports["html"].items():
         if "explore" in name:

@@ -95,8 +95,8 @@ def _line_rows(trace: dict) -> list[dict[str, Any]]:
 
 def _category(value: object) -> str:
     """An x value as a reader writes it: months of a time axis as "07/2018"."""
-    text = str(value)
-    if re.fullmatch(r"\d{4}-\d{2}-01([T ]00:00:00)?", text):
+    text = str(value)  # a Timestamp, or its JSON form "2018-07-01T00:00:00.000000"
+    if re.fullmatch(r"\d{4}-\d{2}-01([T ]00:00:00(\.0+)?)?", text):
         return f"{text[5:7]}/{text[:4]}"
     return _plain(text)
 
