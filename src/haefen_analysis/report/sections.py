@@ -313,6 +313,21 @@ def _offered(profile: Profile) -> str:
     return "; ".join(parts)
 
 
+def capacity_statements(offers: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """The capacity statements that are no pledge and are not counted, as the overview lists
+    them ("Düsseldorf, 26.07.2018: …; …", "keine"): a reader sees what was left out."""
+    rows = offers[offers["kind"].astype(str) == "capacity_statement"]
+    return (
+        "; ".join(
+            f"{names.get(row.member_id, 'ohne Eintrag')}, "
+            f"{report.date(row.offered_on, row.offered_on_precision)}: "
+            f"{str(row.description).rstrip('.')}"
+            for row in rows.itertuples()
+        )
+        or "keine"
+    )
+
+
 def _kind_totals(rows: pd.DataFrame) -> list[str]:
     """Per programme kind: the total, what it is, when, whether it was credited."""
     parts = []
