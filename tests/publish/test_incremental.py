@@ -176,3 +176,30 @@ def test_make_reports_twice_reuses_every_report(tmp_path):
     assert second.output.count("wiederverwendet") == 2 and "fertig" not in second.output
     forced = cli.invoke(reports_cli.app, [*args, "--force"], env=env)
     assert forced.exit_code == 0 and forced.output.count("fertig") == 2, forced.output
+
+
+@pytest.mark.slow
+def test_the_sets_own_files_are_built_again_only_when_the_data_changed(data_copy, tmp_path):
+    """Registry, calendar and key numbers depend on the data alone: a run with the same data
+    and package keeps them, a changed member row writes them again, with the change in."""
+    from openpyxl import load_workbook
+
+    day = tmp_path / "2026-01-05"
+    jobs = fixture_jobs()[:1]
+    runner.run(jobs, runner.Options(out_dir=day), workers=1)
+    workbook, numbers = day / "register" / "haefen-register.xlsx", day / "kennzahlen.json"
+    before = {p: p.stat().st_ino for p in (workbook, numbers)}
+    runner.run(jobs, runner.Options(out_dir=day), workers=1)
+    assert {p: p.stat().st_ino for p in before} == before  # not written again
+
+    edit_member(data_copy, "luebeck", "42 Ja / 4 Nein", "42 Ja / 5 Nein")
+    runner.run(jobs, runner.Options(out_dir=day), workers=1)
+    assert all(p.stat().st_ino != ino for p, ino in before.items())
+    book = load_workbook(workbook, read_only=True)
+    text = " | ".join(
+        str(c)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for c in row
+    )
+    assert "42 Ja / 5 Nein" in text and "42 Ja / 4 Nein" not in text

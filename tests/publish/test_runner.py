@@ -292,3 +292,29 @@ def test_shared_plotlyjs_also_slims_the_kept_notebook():
     slim = html.share_plotlyjs_in_notebook(nb)
     page = slim.cells[0].outputs[0]["data"]["text/html"]
     assert page == '<script src="plotly.min.js"></script><div>x</div>'
+
+
+@pytest.mark.parametrize(
+    "notebook", sorted((runner.config.PROJECT_DIR / "notebooks").glob("*.ipynb")), ids=str
+)
+def test_parameters_are_read_as_papermill_reads_them(notebook):
+    """The runner reads the parameters cell itself (papermill's import costs ~1 s of a
+    one-report command); what it finds must be what papermill injects against."""
+    import ast
+
+    import papermill
+
+    expected = {
+        name: ast.literal_eval(info["default"])
+        for name, info in papermill.inspect_notebook(str(notebook)).items()
+    }
+    assert runner.notebook_parameters(notebook) == expected
+    assert expected  # every report notebook has parameters
+
+
+def test_a_notebook_without_parameters_is_refused(tmp_path):
+    plain = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    path = tmp_path / "plain.ipynb"
+    path.write_text(nbformat.writes(plain), encoding="utf-8")
+    with pytest.raises(runner.ParameterError, match="keine Zelle mit dem Tag 'parameters'"):
+        runner.notebook_parameters(path)

@@ -10,6 +10,8 @@ overlap, latest first, and total them by kind.
 
 from __future__ import annotations
 
+from hashlib import sha256
+
 import pandas as pd
 
 from haefen_analysis.common.dates import period_end
@@ -33,12 +35,30 @@ def _series_key(frame: pd.DataFrame) -> pd.Series:
     return kind + "|" + frame["scope"].astype(str) + "|" + stream
 
 
+#: ``counted``'s choice per content of the admissions table (a batch of reports asks for the
+#: same table's count many times; ~60 ms each).
+_COUNTED: dict[str, list[object]] = {}
+
+
 def counted(admissions: pd.DataFrame, metrics: tuple[str, ...] = ARRIVED) -> pd.DataFrame:
     """The admissions rows (of ``metrics``, without context rows) that a total may add: per
     stream (see ``_series_key``) the largest figure first (a cumulative "Stand" holds the
     yearly figures inside it), then every further figure whose period overlaps none already
     taken. Periods run from the start to the end of their precision ("2021" = the whole
     year)."""
+    try:
+        hashed = pd.util.hash_pandas_object(admissions, index=True).to_numpy().tobytes()
+    except TypeError:  # cells that do not hash: chosen afresh
+        return admissions[admissions.index.isin(_counted_rows(admissions, metrics))]
+    key = sha256(hashed + repr((list(admissions.columns), metrics)).encode()).hexdigest()
+    if key not in _COUNTED:
+        if len(_COUNTED) > 32:
+            _COUNTED.clear()
+        _COUNTED[key] = _counted_rows(admissions, metrics)
+    return admissions[admissions.index.isin(_COUNTED[key])]
+
+
+def _counted_rows(admissions: pd.DataFrame, metrics: tuple[str, ...]) -> list[object]:
     rows = admissions[
         admissions["metric"].astype(str).isin(metrics)
         & (admissions["programme_kind"].astype(str) != CONTEXT)
@@ -62,7 +82,7 @@ def counted(admissions: pd.DataFrame, metrics: tuple[str, ...] = ARRIVED) -> pd.
             if all(row["_end"] < s or row["_start"] > e for s, e in taken):
                 keep.append(idx)
                 taken.append((row["_start"], row["_end"]))
-    return admissions[admissions.index.isin(keep)]
+    return keep
 
 
 def by_kind(counted_rows: pd.DataFrame, by: str = "scope") -> pd.DataFrame:

@@ -10,6 +10,8 @@ enough Länder have a known figure.
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -251,7 +253,20 @@ def table(
     population_date: object | None = None,
 ) -> pd.DataFrame:
     """The per-Land table for ``year`` from the curated tables (loaded here): what the
-    notebooks, the explorer and the deck show. See ``per_land_table`` for the columns."""
+    notebooks, the explorer and the deck show. See ``per_land_table`` for the columns.
+    Built once per process and state of the tables (every Land report and the overview of a
+    batch ask for the same one); each caller gets its own copy."""
+    dd = Path(data_dir) if data_dir is not None else None
+    kept = _table(year, rule, dd, population_date, datasets.state(dd))
+    out = kept.copy(deep=True)
+    out.attrs = copy.deepcopy(kept.attrs)
+    return out
+
+
+@cache
+def _table(
+    year: int, rule: str, data_dir: Path | None, population_date: object, state: tuple
+) -> pd.DataFrame:
     from haefen_analysis.analysis.regional import population_in_members
 
     members = datasets.members(data_dir)

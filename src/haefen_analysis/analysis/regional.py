@@ -17,6 +17,7 @@ count makes its group's sum <NA>, counted in ``kreise_unknown``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -301,11 +302,11 @@ class OfficialFigures:
 def figures(land: str | None = None, data_dir: str | Path | None = None) -> OfficialFigures:
     """Everything the section shows, for Germany (``land=None``) or a Land (any spelling)."""
     code = None if land is None else codes.land_code(land)
-    all_kreise = datasets.kreise(data_dir)
-    members = datasets.members(data_dir)
-    gemeinden = datasets.gemeinden(data_dir)
-    pledges = datasets.pledges(data_dir)
-    places = places_per_1000(members, pledges, gemeinden)
+    dd = Path(data_dir) if data_dir is not None else None
+    all_kreise = datasets.kreise(dd)
+    gemeinden = datasets.gemeinden(dd)
+    pledges = datasets.pledges(dd)
+    places, by_land, member_vs_rest = (f.copy() for f in _national(dd, datasets.state(dd)))
     kreise = all_kreise
     if code is not None:
         kreise = all_kreise[all_kreise["land"] == code]
@@ -314,10 +315,22 @@ def figures(land: str | None = None, data_dir: str | Path | None = None) -> Offi
     return OfficialFigures(
         land=code,
         kreise=kreise,
-        by_land=protection_seekers_by_land(all_kreise).join(
-            population_in_members(members, gemeinden)
-        ),
-        member_vs_rest=protection_seekers_member_vs_rest(all_kreise, members),
+        by_land=by_land,
+        member_vs_rest=member_vs_rest,
         places=places,
         sources=distinct_sources([*kreise["source"], gemeinden["source"].iloc[0], *shown]),
     )
+
+
+@cache
+def _national(
+    data_dir: Path | None, state: tuple
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The tables of every Land's section (the same for all 16 and the overview): built once
+    per process and state of the tables."""
+    all_kreise = datasets.kreise(data_dir)
+    members = datasets.members(data_dir)
+    gemeinden = datasets.gemeinden(data_dir)
+    places = places_per_1000(members, datasets.pledges(data_dir), gemeinden)
+    by_land = protection_seekers_by_land(all_kreise).join(population_in_members(members, gemeinden))
+    return places, by_land, protection_seekers_member_vs_rest(all_kreise, members)

@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Cells that start with a trigger but are no formula: plain numbers and the lone "-".
 _NOT_A_FORMULA = r"[+-]?(?:\d+(?:[.,]\d+)*|[.,]\d+)|-"
-_TRIGGER = "^[" + re.escape("".join(FORMULA_TRIGGERS)) + "]"
+_TRIGGER_CHARS = frozenset(FORMULA_TRIGGERS)
+_SAFE_NUMBER = re.compile(_NOT_A_FORMULA)
 
 #: German reasons for the errors a write meets in practice.
 _REASONS = {
@@ -189,21 +190,35 @@ def remove_stale(folder: Path, pattern: str = ".*") -> list[Path]:
 
 def neutralise(value: str) -> str:
     """One cell as ``neutralise_formulas`` writes it (for writers that build CSV rows)."""
-    risky = re.match(_TRIGGER, value) and not re.fullmatch(_NOT_A_FORMULA, value)
-    return f"'{value}" if risky else value
+    return f"'{value}" if _risky(value) else value
+
+
+def _risky(cell: object) -> bool:
+    if cell is None:
+        return False
+    if not isinstance(cell, str):
+        cell = str(cell)
+    return cell[:1] in _TRIGGER_CHARS and not _SAFE_NUMBER.fullmatch(cell)
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas (see above)."""
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas (see above).
+    Cell by cell in Python: a report writes dozens of small tables, where pandas' string
+    methods cost more to set up than to run."""
+    import pandas as pd
+
     out = frame.copy(deep=False)  # columns are replaced, never changed in place
-    for column in out.columns:
-        values = out[column]
+    for number, column in enumerate(out.columns):
+        values = out.iloc[:, number]
         if values.dtype.kind in "biufcmM":  # numbers and dates are no formulas
             continue
-        text = values.astype("string")
-        risky = text.str.contains(_TRIGGER, regex=True) & ~text.str.fullmatch(_NOT_A_FORMULA)
-        if risky.any():
-            out[column] = values.astype(object).where(~risky.fillna(False), "'" + text)
+        cells = values.astype(object).where(values.notna(), None).tolist()
+        risky = [i for i, cell in enumerate(cells) if _risky(cell)]
+        if risky:
+            shown = values.astype(object).tolist()  # missing cells stay as they were
+            for i in risky:
+                shown[i] = f"'{cells[i]}"
+            out[column] = pd.Series(shown, index=out.index, dtype=object)
     return out
 
 

@@ -8,8 +8,9 @@ Parsed tables are cached per process and re-read when a file changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ import pandas as pd
 from haefen_analysis import config
 from haefen_analysis.catalogue.schema import Resource, catalogue, resource
 from haefen_analysis.common.tables import read_csv
+from haefen_analysis.datasets import stored
 from haefen_analysis.errors import DataValidationError, TableNotFoundError
 from haefen_analysis.ingest.validate import Problem, check_table
 
@@ -51,14 +53,20 @@ def version(name: str, data_dir: Path | None = None) -> tuple[tuple[str, int, in
     return _stamp(_files(resource(name, data_dir), data_dir))
 
 
+def state(data_dir: Path | None = None) -> tuple:
+    """The versions of every table: what a per-process cache of a product of many tables
+    (the per-Land table) is keyed by."""
+    return tuple(version(name, data_dir) for name in catalogue(data_dir))
+
+
 def references(res: Resource, data_dir: Path | None) -> dict[str, set[str]]:
     """Allowed values of each foreign key; a referenced table missing from a partial data
     folder is taken from the project's own data (the Länder codes, above all)."""
     refs = {}
     for fk in res.foreign_keys:
         ref = resource(fk.resource, data_dir)
-        dd = data_dir if _files(ref, data_dir) else config.PROJECT_DIR / "data"
-        values = load(fk.resource, dd)[fk.reference_fields[0]].dropna().astype(str)
+        column = load(fk.resource, _reference_dir(ref, data_dir))[fk.reference_fields[0]]
+        values = column.dropna().astype(str)
         refs[f"{fk.resource}.{fk.reference_fields[0]}"] = set(values)
     return refs
 
@@ -93,9 +101,29 @@ def _located(problem: Problem, origin: list[tuple[str, int]]) -> Problem:
     return replace(problem, file=file, row=line)
 
 
+def _reference_dir(ref: Resource, data_dir: Path | None) -> Path | None:
+    """Where a referenced table is read: this data folder, else the project's own data."""
+    return data_dir if _files(ref, data_dir) else config.PROJECT_DIR / "data"
+
+
+def _table_key(name: str, data_dir: Path | None) -> str:
+    """What a typed table is built from (``stored.key``), the referenced tables included."""
+    res = resource(name, data_dir)
+    refs = []
+    for fk in res.foreign_keys:
+        ref = resource(fk.resource, data_dir)
+        refs.append(_table_key(fk.resource, _reference_dir(ref, data_dir)))
+    return stored.key(res, _files(res, data_dir), refs)
+
+
 @cache
 def _load(name: str, data_dir: Path | None, stamp: tuple) -> pd.DataFrame:
-    return check_files(resource(name, data_dir), [Path(p) for p, *_ in stamp], data_dir)
+    """Validated once per content (``stored``), then kept for this process."""
+    res = resource(name, data_dir)
+    paths = [Path(p) for p, *_ in stamp]
+    return stored.typed(
+        name, _table_key(name, data_dir), data_dir, lambda: check_files(res, paths, data_dir)
+    )
 
 
 def load(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -106,6 +134,14 @@ def load(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     if not files and not res.is_glob:
         raise TableNotFoundError(f"Tabelle {name!r}: {config.data_dir(dd) / res.path} fehlt")
     return _load(name, dd, _stamp(files)).copy()
+
+
+def validated(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """A table through the validator now, never from the stored frames (what a check of the
+    data itself must see)."""
+    dd = Path(data_dir) if data_dir is not None else None
+    res = resource(name, dd)
+    return check_files(res, _files(res, dd), dd)
 
 
 def laender(data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -124,6 +160,23 @@ def population(data_dir: str | Path | None = None) -> pd.DataFrame:
     return load("population", data_dir)
 
 
+def _per_state(build: Callable[[Path | None], pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """A table derived from others, built once per process and state of the tables (every
+    report of a batch asks for it); each caller gets its own copy."""
+
+    @cache
+    def kept(data_dir: Path | None, tables: tuple) -> pd.DataFrame:
+        return build(data_dir)
+
+    @wraps(build)
+    def derived(data_dir: str | Path | None = None) -> pd.DataFrame:
+        dd = Path(data_dir) if data_dir is not None else None
+        return kept(dd, state(dd)).copy()
+
+    return derived
+
+
+@_per_state
 def members(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Sichere Häfen (all statuses: a revocation stays a fact), each with its official key:
     ``ars``, ``ags``, ``key_level``, ``key_name`` (the name in the directory) and the
@@ -235,6 +288,7 @@ def contacts(data_dir: str | Path | None = None) -> pd.DataFrame:
     return load("contacts", data_dir)
 
 
+@_per_state
 def demands(data_dir: str | Path | None = None) -> pd.DataFrame:
     """The full member × demand grid: stated facts, Bündnis membership derived from the
     members table, everything else explicitly ``unknown``."""

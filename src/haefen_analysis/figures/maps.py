@@ -45,7 +45,19 @@ MAX_CLASSES = 7
 
 @cache
 def _areas(level: str, data_dir: Path | None) -> pd.DataFrame:
-    """Projected outlines per area, largest first, so enclosed areas draw on top."""
+    """Projected outlines per area, largest first, so enclosed areas draw on top; kept on
+    disk for the same outlines and package (``datasets.stored``: ~0.5 s per process)."""
+    from haefen_analysis import config
+    from haefen_analysis.common import digests
+    from haefen_analysis.datasets import stored
+
+    name = "kreise.geojson" if level == "kreise" else "laender.geojson"
+    source = config.geo_dir(data_dir) / name
+    key = digests.digest(digests.package_hash(), level, digests.file_hash(source))
+    return stored.frame(f"areas-{level}", key, data_dir, lambda: _projected(level, data_dir))
+
+
+def _projected(level: str, data_dir: Path | None) -> pd.DataFrame:
     import shapely
 
     if level == "kreise":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -73,9 +74,13 @@ class NameResolver:
     name that is a real Gemeinde but not a member gets that answer, not "unknown"."""
 
     def __init__(
-        self, members: pd.DataFrame, aliases: pd.DataFrame, directory: Directory | None = None
+        self,
+        members: pd.DataFrame,
+        aliases: pd.DataFrame,
+        directory: Directory | Callable[[], Directory | None] | None = None,
     ):
-        self.directory = directory
+        # the directory (~0.5 s to index) only words errors: it may come as its loader
+        self._directory = directory
         self.index: dict[str, list[Candidate]] = {}
         names = dict(zip(members["member_id"], members["name"], strict=True))
         self.ids = set(names)
@@ -104,7 +109,10 @@ class NameResolver:
         if cache_key in self._cache:
             return self._cache[cache_key]
         cands = self.index.get(name_key(name), [])
-        place = self.directory.describe_name(name, code) if self.directory else None
+        if code and not any(c.land == code for c in cands) or not cands:
+            place = self._place(name, code)
+        else:
+            place = None  # not needed: the name resolves among the members
         if not cands and place:
             raise UnknownNameError(f"{name!r} ist {place}, aber kein Mitglied in den Daten")
         if not cands:
@@ -139,6 +147,12 @@ class NameResolver:
         self._cache[cache_key] = cand.member_id
         return cand.member_id
 
+    def _place(self, name: str, code: str | None) -> str | None:
+        """What the directory says the name is ("eine Gemeinde in …"), if there is one."""
+        if callable(self._directory):
+            self._directory = self._directory()
+        return self._directory.describe_name(name, code) if self._directory else None
+
     def harmonise(self, names: pd.Series, lands: pd.Series | None = None) -> pd.DataFrame:
         """member_id (NA where unresolved) and the reason, per name; warns about what it
         could not map, listing the names (owid-style)."""
@@ -167,7 +181,9 @@ def _resolver(data_dir: Path | None, stamp: tuple) -> NameResolver:
     from haefen_analysis import datasets
     from haefen_analysis.ingest.directory import directory
 
-    found = directory(data_dir) if datasets.version("gemeinden", data_dir) else None
+    def found() -> Directory | None:
+        return directory(data_dir) if datasets.version("gemeinden", data_dir) else None
+
     members = datasets.load("members", data_dir)
     return NameResolver(members, datasets.load("aliases", data_dir), found)
 

@@ -10,8 +10,10 @@ Per report (the runner calls these in the worker, after the notebook ran):
   beside the report (``daten/<report>-NN.csv``: German headers, UTF-8 with BOM, ";") and all
   of them in one XLSX (``<report>.xlsx``: a sheet per table or figure, and one of sources).
 
-Per set (:func:`publish_set`, after the batch): the registry (``publish.registry``), the
-meetings calendar, the key numbers the next set compares with, and ``latest``.
+Per set (:func:`publish_set`, while the reports are built; the runner skips it when the data
+and the package are as they were for this folder): the registry (``publish.registry``), the
+meetings calendar, the key numbers the next set compares with; after the batch ``latest``
+(:func:`point_latest`).
 """
 
 from __future__ import annotations
@@ -127,15 +129,24 @@ def _latest(out_dir: Path) -> None:
     os.replace(tmp, link)
 
 
-def publish_set(out_dir: Path, data_dir: Path | None = None) -> None:
-    """After the batch: registry, calendar, key numbers, ``latest``."""
+def publish_set(out_dir: Path, data_dir: Path | None = None) -> list[str]:
+    """The set's own files (registry, calendar, key numbers), built from the data alone;
+    returns their names in ``out_dir``."""
     from haefen_analysis import datasets
     from haefen_analysis.publish import calendar, changes, registry, summary
 
-    registry.write_registry(out_dir, data_dir)
+    registered = registry.write_registry(out_dir, data_dir)
     names = datasets.members(data_dir).set_index("member_id")["name"].to_dict()
     atomic_write(out_dir / CALENDAR_FILE, calendar.calendar(datasets.meetings(data_dir), names))
     numbers = json.dumps(summary.key_numbers(data_dir), ensure_ascii=False, indent=1)
     atomic_write(out_dir / changes.KEY_NUMBERS_FILE, numbers)
+    written = [p.relative_to(out_dir).as_posix() for p in registered]
+    return [*written, CALENDAR_FILE, changes.KEY_NUMBERS_FILE]
+
+
+def point_latest(out_dir: Path) -> None:
+    """``latest`` to this set, once it is complete (a folder not named by date: nothing)."""
+    from haefen_analysis.publish import changes
+
     if changes.DATED.fullmatch(out_dir.name):
         _latest(out_dir)

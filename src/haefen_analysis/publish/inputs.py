@@ -22,18 +22,17 @@ also holds a hash of the package's own files, so a code change rebuilds every re
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from hashlib import sha256
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from haefen_analysis import config
+from haefen_analysis.common.digests import digest, file_hash
 
 #: Folders of the data folder that no loader reads (staging, downloads, the cache).
 _NOT_READ = {"cache", "raw", "research", "quarantine"}
@@ -50,15 +49,6 @@ class Inputs:
     land_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     whole: tuple[str, ...] = ()
-
-
-def _digest(*parts: Any) -> str:
-    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return sha256(text.encode()).hexdigest()
-
-
-def _file_hash(path: Path) -> str:
-    return sha256(path.read_bytes()).hexdigest()
 
 
 class _Table:
@@ -116,7 +106,7 @@ class DataIndex:
     """The data folder once per run: every table's row hashes and every other file's hash."""
 
     def __init__(self, data_dir: Path | None = None) -> None:
-        from haefen_analysis.common.tables import read_csv
+        from haefen_analysis.datasets import stored
         from haefen_analysis.errors import HaefenError
 
         self.data_dir = config.data_dir(data_dir)
@@ -130,13 +120,13 @@ class DataIndex:
             if path.suffix == ".csv" and parts[0] in (path.name, "user"):
                 found.setdefault(path.stem, []).append(path)
             elif path.suffix != ".md":
-                self.files[Path(*parts).as_posix()] = _file_hash(path)
+                self.files[Path(*parts).as_posix()] = file_hash(path)
         for name, paths in found.items():
             try:
-                self.tables[name] = _Table(name, [read_csv(p)[0] for p in paths])
+                self.tables[name] = _Table(name, [stored.cells(p, data_dir) for p in paths])
             except (HaefenError, ValueError, OSError):
                 for p in paths:  # unreadable: whole bytes, the report says what is wrong
-                    self.files[p.relative_to(self.data_dir).as_posix()] = _file_hash(p)
+                    self.files[p.relative_to(self.data_dir).as_posix()] = file_hash(p)
 
     @cached_property
     def member_land(self) -> dict[str, str]:
@@ -151,7 +141,7 @@ class DataIndex:
     def key(self, inputs: Inputs, subject: str | None) -> str:
         """The hash of what a report of this kind and subject reads."""
         if inputs.subject is None or subject is None:
-            return _digest(self.files, {n: t.whole() for n, t in self.tables.items()})
+            return digest(self.files, {n: t.whole() for n, t in self.tables.items()})
         if inputs.subject == "member":
             member, land = subject, self.member_land.get(subject, "")
         else:
@@ -172,17 +162,7 @@ class DataIndex:
             if name in inputs.columns:
                 part.append(table.whole(inputs.columns[name]))
             parts[name] = part
-        return _digest(self.files, parts)
-
-
-def package_hash() -> str:
-    """The package version and a hash of its files (a code change rebuilds every report)."""
-    digest = sha256(metadata.version("haefen-analysis").encode())
-    for path in sorted(config.PACKAGE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+        return digest(self.files, parts)
 
 
 def report_key(
@@ -193,4 +173,4 @@ def report_key(
     options: Mapping[str, Any],
 ) -> str:
     """The one key of a report: equal keys mean the same output."""
-    return _digest(_file_hash(notebook), dict(parameters), data, package, dict(options))
+    return digest(file_hash(notebook), dict(parameters), data, package, dict(options))

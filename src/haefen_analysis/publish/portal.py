@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -174,10 +175,19 @@ def _groups(rows: list[Mapping[str, Any]], numbers: dict, out_dir: Path | None) 
     return [*out, other] if other["rows"] else out
 
 
+@cache
+def _template() -> Any:
+    """The portal's Jinja template, compiled once per process (a batch renders it often)."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
+    return env.from_string(_TEMPLATE.read_text(encoding="utf-8"))
+
+
 def index_html(records: Iterable[Mapping[str, Any]], day: str, out_dir: Path | None = None) -> str:
     """The portal page of a report set (``out_dir``: the set's folder, for decks, the
     registry and what changed; without it, the page lists the reports only)."""
-    import jinja2
     import markupsafe
 
     rows = sorted(records, key=lambda r: (r["kind_order"], r["order"], r["slug"]))
@@ -204,9 +214,7 @@ def index_html(records: Iterable[Mapping[str, Any]], day: str, out_dir: Path | N
     summary_text = f"{len(rows)} Berichte" + (
         f", davon {failed} ohne aktuellen Stand" if failed else ""
     )
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
-    return env.from_string(_TEMPLATE.read_text(encoding="utf-8")).render(
+    return _template().render(
         heading=f"Sichere Häfen – Berichte vom {day}",
         summary=summary_text,
         extras=extras,

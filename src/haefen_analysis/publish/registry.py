@@ -15,10 +15,10 @@ from pathlib import Path
 
 from haefen_analysis import config
 from haefen_analysis.catalogue.schema import catalogue
-from haefen_analysis.common import dates
+from haefen_analysis.common import dates, digests
 from haefen_analysis.common.files import atomic_write_all
 from haefen_analysis.common.spreadsheets import xlsx_bytes
-from haefen_analysis.common.tables import read_csv
+from haefen_analysis.datasets import stored
 
 FOLDER = "register"
 WORKBOOK = "haefen-register.xlsx"
@@ -124,23 +124,27 @@ def dcat_turtle(data_dir: Path | None, names: list[str], issued: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_registry(out_dir: Path, data_dir: Path | None = None) -> Path:
-    """Write ``<out_dir>/register/`` (all files together or none) and return the folder."""
+def write_registry(out_dir: Path, data_dir: Path | None = None) -> list[Path]:
+    """Write ``<out_dir>/register/`` (all files together or none); returns the files."""
     folder = out_dir / FOLDER
     names = published_tables(data_dir)
     tables = catalogue(data_dir)
     files: dict[Path, str | bytes] = {}
-    sheets = {}
-    for name in names:
-        source = config.data_dir(data_dir) / tables[name].path
+    sources = [config.data_dir(data_dir) / tables[name].path for name in names]
+    for source in sources:
         files[folder / source.name] = source.read_bytes()
-        sheets[tables[name].title] = read_csv(source)[0]
-    files[folder / WORKBOOK] = xlsx_bytes(sheets)
+
+    def workbook() -> bytes:
+        cells = (stored.cells(source, data_dir) for source in sources)
+        return xlsx_bytes({tables[n].title: frame for n, frame in zip(names, cells, strict=True)})
+
+    # the workbook (~1 s to write) is kept for the same data and package (``datasets.stored``)
+    key = digests.digest(digests.package_hash(), [digests.file_hash(p) for p in sources], names)
+    files[folder / WORKBOOK] = stored.product("register.xlsx", key, data_dir, workbook)
     files[folder / "datapackage.json"] = _datapackage(data_dir, names)
     files[folder / CATALOGUE_FILE] = dcat_turtle(data_dir, names, dates.now().date().isoformat())
     files[folder / "LIZENZ.txt"] = (
         f"{ATTRIBUTION}\nLizenz der Zusammenstellung: {LICENCE['title']} ({LICENCE['name']}), "
         f"{LICENCE['path']}\nJede Zeile nennt ihre Quelle (Spalte source).\n"
     )
-    atomic_write_all(files)
-    return folder
+    return atomic_write_all(files)

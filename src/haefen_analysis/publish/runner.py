@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from haefen_analysis import config
-from haefen_analysis.common import dates
+from haefen_analysis.common import dates, digests
 from haefen_analysis.common.files import (
     atomic_write,
     output_error,
@@ -54,10 +54,11 @@ from haefen_analysis.common.files import (
     private_folder,
     remove_stale,
 )
-from haefen_analysis.errors import ParameterError
+from haefen_analysis.errors import HaefenError, ParameterError
 from haefen_analysis.publish import exports, html, inputs, pdf, portal
 from haefen_analysis.publish.config import Kind, ReportConfig
 from haefen_analysis.publish.workers import WorkerPool
+from haefen_analysis.report import PLOTLYJS_SRC_ENV
 
 #: The Jupyter kernel the reports run in (``make venv`` registers it inside the venv).
 KERNEL_NAME = "haefen"
@@ -144,17 +145,34 @@ class Result:
 
 @cache
 def _declared(path: Path, stamp: float) -> dict[str, Any]:
-    import papermill
-
-    found = papermill.inspect_notebook(str(path))
-    if not found:
-        raise ParameterError(f"{path}: keine Zelle mit dem Tag 'parameters' (oder sie ist leer)")
+    """The assignments of the cell tagged ``parameters``, read as papermill reads them (its
+    own ``inspect_notebook`` imports papermill, nbclient and jupyter_client: ~1 s of a
+    one-report command that executes nothing in this process)."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"{path}: kein lesbares Notebook ({exc})") from None
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    source = tagged[0].get("source", "") if tagged else ""
+    try:
+        tree = ast.parse("".join(source) if isinstance(source, list) else source)
+    except SyntaxError as exc:
+        raise ParameterError(f"{path}: Parameterzelle, Zeile {exc.lineno}: {exc.msg}") from None
     defaults: dict[str, Any] = {}
-    for name, info in found.items():
-        try:
-            defaults[name] = ast.literal_eval(info["default"])
-        except (ValueError, SyntaxError):
-            defaults[name] = _UNTYPED
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            try:
+                defaults[target.id] = ast.literal_eval(value)
+            except ValueError:
+                defaults[target.id] = _UNTYPED
+    if not defaults:
+        raise ParameterError(f"{path}: keine Zelle mit dem Tag 'parameters' (oder sie ist leer)")
     return defaults
 
 
@@ -421,6 +439,10 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
     work = Path(work_dir)
     staged_nb = work / f"{job.slug}.ipynb"
     staged: dict[str, Path] = {"ipynb": staged_nb}
+    if opts.shared_plotlyjs:  # figures load the shared file: no copy through the notebook
+        os.environ[PLOTLYJS_SRC_ENV] = html.PLOTLYJS_NAME
+    else:
+        os.environ.pop(PLOTLYJS_SRC_ENV, None)
     try:
         nb = papermill.execute_notebook(
             str(job.notebook),
@@ -441,14 +463,13 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
             raise html.ExportError(f"HTML lädt aus dem Netz: {', '.join(remote[:3])}")
         staged["html"] = atomic_write(work / f"{job.slug}.html", page)
         staged |= exports.write_data(nb, job.slug, work)  # CSV per table and figure, XLSX
-        if opts.pdf:  # from the self-contained HTML: no sibling files needed in work_dir
+        if opts.pdf:  # shared plotly.js: the work folder has a copy (``_build``)
             staged["pdf"] = pdf.write_pdf(staged["html"], work / f"{job.slug}.pdf", title=job.title)
-        if opts.shared_plotlyjs:
-            import nbformat
+        if opts.shared_plotlyjs and (shared_page := html.share_plotlyjs(page)) != page:
+            import nbformat  # a kernel that embedded plotly.js after all (another version)
 
-            atomic_write(staged["html"], html.share_plotlyjs(page))
-            shared = html.share_plotlyjs_in_notebook(nb)
-            atomic_write(staged_nb, nbformat.writes(shared))
+            atomic_write(staged["html"], shared_page)
+            atomic_write(staged_nb, nbformat.writes(html.share_plotlyjs_in_notebook(nb)))
     except Exception as exc:
         failed = None
         if staged_nb.exists():
@@ -470,16 +491,27 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
 # --- the batch (in the parent process) -------------------------------------------------------
 
 
+#: Seconds between two writes of the portal during a batch: rendering it for 270 reports
+#: takes ~0.3 s, and after every report that was a third of the parent's CPU in a full build.
+PORTAL_INTERVAL = 5.0
+
+
 class Manifest:
-    """What the dated folder holds (``manifest.json``) and its ``index.html``, kept current
-    after every finished report so that an interrupted batch still leaves a correct index."""
+    """What the dated folder holds (``manifest.json``) and its ``index.html``: written at
+    most every ``PORTAL_INTERVAL`` seconds during a batch and always at its end (also when it
+    is interrupted), so that a folder being built shows its progress and a finished or
+    stopped batch leaves a correct index."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.path = out_dir / "manifest.json"
         self.records: dict[str, dict[str, Any]] = {}
+        self._written = -PORTAL_INTERVAL  # monotonic time of the last write
+        #: the set's own files (``exports.publish_set``) and the key they were built from
+        self.set: dict[str, Any] = {}
         if self.path.exists():
-            self.records = json.loads(self.path.read_text(encoding="utf-8"))["reports"]
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            self.records, self.set = raw["reports"], raw.get("set") or {}
 
     def _good(self, slug: str) -> dict[str, Any] | None:
         good = self.records.get(slug, {}).get("good")
@@ -494,27 +526,35 @@ class Manifest:
         described = {k: v for k, v in asdict(job).items() if k != "inputs"}
         record = described | asdict(result) | {"good": good, "notebook": job.notebook.name}
         self.records[job.slug] = record
-        if write:
+        if write and time.monotonic() - self._written >= PORTAL_INTERVAL:
             self.write()
 
+    def set_current(self, key: str) -> bool:
+        """Whether the set's files in this folder were built from ``key`` and are all there."""
+        files = self.set.get("files") or []
+        return self.set.get("key") == key and all((self.out_dir / f).is_file() for f in files)
+
     def write(self) -> None:
+        self._written = time.monotonic()
         try:
             day = dates.german_iso(self.out_dir.name)
         except ValueError:  # run() called with a folder that is not named by date
             day = self.out_dir.name
-        data = json.dumps({"reports": self.records}, ensure_ascii=False, indent=1, default=str)
+        content = {"reports": self.records, "set": self.set}
+        data = json.dumps(content, ensure_ascii=False, indent=1, default=str)
         atomic_write(self.path, data)
         page = portal.index_html(self.records.values(), day, self.out_dir)
         atomic_write(self.out_dir / "index.html", page)
 
 
-def report_keys(jobs: list[Job], opts: Options) -> dict[str, str]:
-    """Every job's key (``publish.inputs``): the data folder and the package are read once."""
-    from haefen_analysis.errors import HaefenError
+def report_keys(jobs: list[Job], opts: Options) -> tuple[dict[str, str], str]:
+    """Every job's key (``publish.inputs``) and the key of the set's own files (the whole
+    data, the package, the day: the registry's catalogue is dated); the data folder and the
+    package are read once."""
     from haefen_analysis.publish import changes
 
     data = inputs.DataIndex()
-    package = inputs.package_hash()
+    package = digests.package_hash()
     try:  # the page shows what changed since the previous set (``exports.finish_page``)
         since = changes.since_previous(opts.out_dir)
     except HaefenError:  # data that does not read: the reports will say so
@@ -524,7 +564,8 @@ def report_keys(jobs: list[Job], opts: Options) -> dict[str, str]:
         output = opts.output_key() | {"changes": exports.changes_section(job.parameters, *since)}
         data_key = data.key(job.inputs, job.subject)
         keys[job.slug] = inputs.report_key(job.notebook, job.parameters, data_key, package, output)
-    return keys
+    whole = data.key(inputs.Inputs(), None)
+    return keys, digests.digest(whole, package, dates.now().date().isoformat())
 
 
 class Earlier:
@@ -651,21 +692,38 @@ def run(
         if on_result:
             on_result(job, result)
 
-    keys = report_keys(jobs, opts)
+    keys, set_key = report_keys(jobs, opts)
     earlier = None if opts.force else Earlier(manifest)
     for job in jobs:
         if earlier and (found := earlier.find(job.slug, keys[job.slug])):
             finish(job, reuse(job, keys[job.slug], *found, opts), write=False)
-    manifest.write()  # once for all reused reports (each write renders the whole index)
+
+    problems: list[HaefenError] = []  # of the set step: said after the reports
+
+    def set_step() -> None:
+        """The set's own files, unless this folder has them from the same data and code."""
+        if opts.force or not manifest.set_current(set_key):
+            try:
+                manifest.set = {"key": set_key, "files": exports.publish_set(out)}
+            except HaefenError as exc:  # data that does not read: each report says so too
+                manifest.set = {}
+                problems.append(exc)
+
     todo = [job for job in jobs if job.slug not in results]
-    interrupted = _build(todo, opts, workers, fail_fast, keys, finish) if todo else False
+    if todo:  # the set step runs in this process while the workers start and build
+        interrupted = _build(todo, opts, workers, fail_fast, keys, finish, set_step)
+    else:
+        set_step()
+        interrupted = False
     rest = "interrupted" if interrupted else "skipped"
     for job in jobs:
         if job.slug not in results:
-            finish(job, Result(job.slug, rest))
-    if not interrupted:
-        exports.publish_set(out)  # registry, calendar, key numbers, latest
-        manifest.write()  # the portal, now with the registry and calendar links
+            finish(job, Result(job.slug, rest), write=False)
+    if not interrupted and not problems:
+        exports.point_latest(out)
+    manifest.write()  # every result, and the portal with the registry and calendar links
+    if problems:
+        raise problems[0]
     return [results[job.slug] for job in jobs], interrupted
 
 
@@ -676,17 +734,23 @@ def _build(
     fail_fast: bool,
     keys: Mapping[str, str],
     finish: Callable[[Job, Result], None],
+    meanwhile: Callable[[], None] | None = None,
 ) -> bool:
-    """Execute ``todo`` in the worker pool; returns whether the batch was interrupted."""
+    """Execute ``todo`` in the worker pool (``meanwhile`` runs here once the first jobs are
+    sent); returns whether the batch was interrupted."""
     out = opts.out_dir
     work = private_folder(out, "run")
+    if opts.shared_plotlyjs:  # what a PDF printed from the work folder loads
+        place_copy(out / html.PLOTLYJS_NAME, work / html.PLOTLYJS_NAME)
     size = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     log = str(out / "_logs" / "kernels.log")
     pool = WorkerPool(size, _init_worker, (log, opts.fast_imports, opts.engine))
     interrupted = False
     try:
         with _sigterm_as_interrupt():
-            done = pool.run(execute, todo, (opts, str(work)), timeout=opts.report_timeout)
+            done = pool.run(
+                execute, todo, (opts, str(work)), timeout=opts.report_timeout, meanwhile=meanwhile
+            )
             for job, result, error in done:
                 if error is not None:  # the worker died, overran or broke
                     result = Result(job.slug, "failed", None, error=error)

@@ -93,15 +93,25 @@ class WorkerPool:
         return worker
 
     def run(
-        self, fn: Callable[..., Any], items: Iterable[Any], args: tuple = (), timeout: float = 3600
+        self,
+        fn: Callable[..., Any],
+        items: Iterable[Any],
+        args: tuple = (),
+        timeout: float = 3600,
+        meanwhile: Callable[[], None] | None = None,
     ) -> Iterator[tuple[Any, Any, str | None]]:
         """Yield ``(item, result, None)`` or ``(item, None, error)`` as jobs finish. A job that
         raised, whose worker died or that ran longer than ``timeout`` seconds yields its error
-        (German) and the others go on. Closing the iterator early stops the pool."""
+        (German) and the others go on. Closing the iterator early stops the pool.
+        ``meanwhile`` is called once, after the first jobs were sent (work of the parent's
+        own that then overlaps the workers' start)."""
         pending = deque(items)
         try:
             while pending or any(w.busy for w in self.workers):
                 self._dispatch(fn, args, pending, timeout)
+                if meanwhile is not None:
+                    meanwhile, then = None, meanwhile
+                    then()
                 yield from self._collect()
         finally:
             self.stop()

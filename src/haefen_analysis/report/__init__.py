@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 import secrets
 from importlib import metadata
@@ -94,6 +95,10 @@ EMPTY_IS_NONE = ("status_qualifier",)
 APPLIES_ONLY = {"buendnis_since": ("buendnis_member", "yes")}
 
 OFFLINE_RENDERER = "haefen_offline"
+#: Set by the report runner for ``--shared-plotlyjs``: figures load plotly.js from this file
+#: beside the report instead of carrying a copy (4.6 MB) through every notebook; unset (as in
+#: JupyterLab), the notebook embeds it once.
+PLOTLYJS_SRC_ENV = "HAEFEN_PLOTLYJS_SRC"
 #: Links in reports: only these schemes, only from source fields (the source list).
 LINK = re.compile(r"(?:https?://|mailto:)[^\s<>\"']+", re.I)
 #: Marks a reference inside a table cell until the table's HTML is escaped (the nonce keeps
@@ -123,11 +128,20 @@ def _register_offline_renderer() -> None:
     registers the German locale right after plotly.js."""
     import plotly.io as pio
     from IPython.display import display_html
-    from plotly.io._base_renderers import NotebookRenderer
+    from plotly.io._base_renderers import (
+        NotebookRenderer,
+        _mathjax_config,
+        _window_plotly_config,
+    )
 
     class OfflineNotebookRenderer(NotebookRenderer):
         def activate(self) -> None:
-            super().activate()
+            src = os.environ.get(PLOTLYJS_SRC_ENV)
+            if src:  # what ``publish.html.share_plotlyjs`` would make of the embedded copy
+                config = f"<script>\n{_window_plotly_config}\n{_mathjax_config}\n</script>"
+                display_html(f'{config}\n<script src="{html.escape(src)}"></script>', raw=True)
+            else:
+                super().activate()
             display_html(locale.script(), raw=True)
 
         def to_mimebundle(self, fig_dict: dict) -> dict:
@@ -322,13 +336,20 @@ def _german_column(frame: pd.DataFrame, name: str, places: int | None, table: st
     return col.astype(object).where(col.notna(), missing)
 
 
-def german(frame: pd.DataFrame, decimals: int | None = None, table: str | None = None):
+def german(
+    frame: pd.DataFrame,
+    decimals: int | None = None,
+    table: str | None = None,
+    columns: list[str] | None = None,
+):
     """Cells as German display text: coded values labelled (the enum labels of ``table``, or
     of the catalogue's first table with the column), dates at the precision held in
     ``<column>_precision``, numbers with decimal comma and thousands dot (the decimals of
-    ``catalogue.labels.DECIMALS``, else ``decimals``, else 2), missing as "unbekannt"."""
-    out = {name: _german_column(frame, name, decimals, table) for name in frame.columns}
-    return pd.DataFrame(out, index=frame.index)
+    ``catalogue.labels.DECIMALS``, else ``decimals``, else 2), missing as "unbekannt".
+    ``columns``: only these (the others still serve, e.g. a date's precision)."""
+    names = frame.columns if columns is None else columns
+    out = {name: _german_column(frame, name, decimals, table) for name in names}
+    return pd.DataFrame(out, index=frame.index, columns=list(names))
 
 
 def _links(match: re.Match[str]) -> str:
@@ -355,7 +376,11 @@ def table_html(
     ``_precision``). Values: see ``german``; text columns (e.g. counts already written by
     ``report.counts``) are shown as they are. ``note`` is a line under the table.
     """
-    text = _german_table(frame, table, labels, columns, index, decimals)
+    return _html_of(_german_table(frame, table, labels, columns, index, decimals), index, note)
+
+
+def _html_of(text: pd.DataFrame, index: bool, note: str | None) -> str:
+    """The escaped HTML of ``_german_table``'s cells, with reference links and the note."""
     body = text.to_html(index=index, escape=True, border=0, classes="haefen")
     body = _REF.sub(_links, body)
     if note:
@@ -373,7 +398,7 @@ def _german_table(
 ) -> pd.DataFrame:
     """The cells and titles ``table_html`` shows (sources as reference tokens)."""
     shown = list(columns) if columns is not None else list(frame.columns)
-    text = german(frame, decimals, table)[shown]
+    text = german(frame, decimals, table, shown)
     text = text.rename(columns=titles(shown, table, labels))
     if index and frame.index.name:
         text.index.name = title(str(frame.index.name), table)
@@ -411,10 +436,9 @@ def table(
     from IPython.display import display
 
     number, shown = _next("data"), _next("Tabelle")
-    body = table_html(
-        frame, table, labels, columns=columns, index=index, decimals=decimals, note=note
-    )
-    text = _sources_as_text(_german_table(frame, table, labels, columns, index, decimals))
+    cells = _german_table(frame, table, labels, columns, index, decimals)
+    body = _html_of(cells, index, note)
+    text = _sources_as_text(cells)
     if index:
         text = text.reset_index()
     name = title or (catalogue()[table].title if table in catalogue() else None)
