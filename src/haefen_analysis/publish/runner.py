@@ -389,14 +389,28 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds papermill, whose cleanup shuts the kernel down
 
 
-def _init_worker(log_path: str, fast_imports: bool, engine: str = "kernel") -> None:
-    """Once per worker: signals, kernel output to a log, the imports every notebook needs
-    (with the warm engine also the libraries and tables the reports use)."""
+_log: list[str] = []  # the log this worker's output goes to
+
+
+def _log_to(path: str | None) -> None:
+    """This process's output (and its kernels') into ``path``: their chatter must not cut
+    into the progress bar. A worker started early learns its log with its first job."""
+    if path is None or _log == [path]:
+        return
+    log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    _log[:] = [path]
+
+
+def _init_worker(log_path: str | None, fast_imports: bool, engine: str = "kernel") -> None:
+    """Once per worker: signals, kernel output to a log (``None``: from the first job on),
+    the imports every notebook needs (with the warm engine also the libraries and tables the
+    reports use)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides on Ctrl-C
     signal.signal(signal.SIGTERM, _stop)
-    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    os.dup2(log, 1)  # kernels inherit these: their chatter must not cut into the progress bar
-    os.dup2(log, 2)
+    _log_to(log_path)
     if fast_imports:
         skip_iri_checker()
     import papermill  # noqa: F401 - imported once here, not once per notebook
@@ -435,6 +449,7 @@ def execute(job: Job, opts: Options, work_dir: str) -> Result:
     """Run one job; outputs go to ``work_dir`` first and into ``opts.out_dir`` only on success."""
     import papermill
 
+    _log_to(str(kernel_log(opts.out_dir)))
     start = time.perf_counter()
     work = Path(work_dir)
     staged_nb = work / f"{job.slug}.ipynb"
@@ -624,6 +639,11 @@ def reuse(job: Job, key: str, folder: Path, good: dict[str, Any], opts: Options)
     )
 
 
+def kernel_log(out_dir: Path) -> Path:
+    """Where the workers and kernels of a run in ``out_dir`` write their output."""
+    return out_dir / "_logs" / "kernels.log"
+
+
 def dated_dir(base: Path | None = None) -> Path:
     """``reports/<YYYY-MM-DD>`` (German time) under ``base`` or ``config.reports_dir()``."""
     return config.reports_dir(base) / dates.now().strftime("%Y-%m-%d")
@@ -675,12 +695,15 @@ def run(
     workers: int | None = None,
     fail_fast: bool = False,
     on_result: Callable[[Job, Result], None] | None = None,
+    pool: WorkerPool | None = None,
 ) -> tuple[list[Result], bool]:
     """Execute ``jobs``; returns the results in job order and whether the batch was interrupted.
 
     Failures never stop the batch unless ``fail_fast``; then jobs not started are "skipped".
     A worker that dies or overruns ``opts.report_timeout`` fails its report only. Leftovers of
-    a run that was killed (its work folder, half-written files) are removed first.
+    a run that was killed (its work folder, half-written files) are removed first. ``pool``:
+    workers started early (``WorkerPool(n, workers.RUNNER_INIT, (None, fast_imports, engine))``),
+    used if anything is to be built and stopped otherwise.
     """
     out = _prepare_run(opts)
     manifest = Manifest(out)
@@ -711,8 +734,10 @@ def run(
 
     todo = [job for job in jobs if job.slug not in results]
     if todo:  # the set step runs in this process while the workers start and build
-        interrupted = _build(todo, opts, workers, fail_fast, keys, finish, set_step)
+        interrupted = _build(todo, opts, workers, fail_fast, keys, finish, set_step, pool)
     else:
+        if pool is not None:
+            pool.stop()
         set_step()
         interrupted = False
     rest = "interrupted" if interrupted else "skipped"
@@ -735,16 +760,19 @@ def _build(
     keys: Mapping[str, str],
     finish: Callable[[Job, Result], None],
     meanwhile: Callable[[], None] | None = None,
+    pool: WorkerPool | None = None,
 ) -> bool:
-    """Execute ``todo`` in the worker pool (``meanwhile`` runs here once the first jobs are
-    sent); returns whether the batch was interrupted."""
+    """Execute ``todo`` in the worker pool (``pool``: one started early; ``meanwhile`` runs
+    here once the first jobs are sent); returns whether the batch was interrupted."""
     out = opts.out_dir
     work = private_folder(out, "run")
     if opts.shared_plotlyjs:  # what a PDF printed from the work folder loads
         place_copy(out / html.PLOTLYJS_NAME, work / html.PLOTLYJS_NAME)
     size = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    log = str(out / "_logs" / "kernels.log")
-    pool = WorkerPool(size, _init_worker, (log, opts.fast_imports, opts.engine))
+    if pool is None:
+        pool = WorkerPool(size, _init_worker, (None, opts.fast_imports, opts.engine))
+    pool.size = size
+    pool.initargs = (str(kernel_log(out)), opts.fast_imports, opts.engine)  # replacements
     interrupted = False
     try:
         with _sigterm_as_interrupt():

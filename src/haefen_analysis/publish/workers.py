@@ -15,6 +15,7 @@ Workers are started with "spawn" (no fork of a process that runs threads). ``fn`
 from __future__ import annotations
 
 import contextlib
+import importlib
 import multiprocessing
 import os
 import signal
@@ -27,15 +28,24 @@ from typing import Any
 
 from haefen_analysis.common.processes import die_with_parent
 
+#: The report runner's worker initialiser (``publish.runner._init_worker``) by name, for a
+#: pool started before the runner (pandas, papermill …) is imported.
+RUNNER_INIT = "haefen_analysis.publish.runner:_init_worker"
+#: A worker's initialiser: a function, its name ("module:function") or none.
+Initializer = Callable[..., None] | str | None
+
 #: Seconds a stopped worker gets to shut its kernel down before it is killed.
 STOP_GRACE = 10.0
 #: Seconds a new worker may take to start and import what every job needs (~2 s).
 START_TIMEOUT = 120.0
 
 
-def _serve(conn: Connection, parent: int, initializer: Callable[..., None] | None, initargs):
+def _serve(conn: Connection, parent: int, initializer: Initializer, initargs):
     """A worker's life: die with the parent, initialise once, then run jobs until told to stop."""
     die_with_parent(signal.SIGTERM, parent)
+    if isinstance(initializer, str):  # "module:function": the parent need not import it
+        module, _, name = initializer.partition(":")
+        initializer = getattr(importlib.import_module(module), name)
     if initializer is not None:
         initializer(*initargs)
     conn.send(("ready", None))
@@ -66,18 +76,25 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` workers running ``fn(item, *args)`` for each item, each within ``timeout``."""
+    """``size`` workers running ``fn(item, *args)`` for each item, each within ``timeout``.
+    ``initializer`` may be named ``"module:function"``: a pool started early (:meth:`start`)
+    then begins its imports while the parent is still importing its own."""
 
     def __init__(
         self,
         size: int,
-        initializer: Callable[..., None] | None = None,
+        initializer: Initializer = None,
         initargs: tuple = (),
     ) -> None:
         self.size = max(1, size)
         self.initializer, self.initargs = initializer, initargs
         self.context = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
+
+    def start(self, count: int = 1) -> None:
+        """Start up to ``count`` workers now, before any job is known."""
+        while len(self.workers) < min(count, self.size):
+            self._start()
 
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe()
@@ -198,10 +215,12 @@ class WorkerPool:
     def stop(self) -> None:
         """Tell idle workers to exit, stop the rest; wait for all (bounded)."""
         for worker in self.workers:
-            if not worker.busy and worker.process.is_alive():
+            if not worker.process.is_alive():
+                continue
+            if not worker.busy and (worker.ready or worker.conn.poll()):
                 with contextlib.suppress(OSError):
                     worker.conn.send(None)
-            elif worker.process.is_alive():
+            else:  # busy, or still starting (it would finish its imports first)
                 worker.process.terminate()
         deadline = time.monotonic() + STOP_GRACE
         for worker in self.workers:
