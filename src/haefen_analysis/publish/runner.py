@@ -397,6 +397,7 @@ def _log_to(path: str | None) -> None:
     into the progress bar. A worker started early learns its log with its first job."""
     if path is None or _log == [path]:
         return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
