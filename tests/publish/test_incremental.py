@@ -203,3 +203,28 @@ def test_the_sets_own_files_are_built_again_only_when_the_data_changed(data_copy
         for c in row
     )
     assert "42 Ja / 5 Nein" in text and "42 Ja / 4 Nein" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("interval", "renders"), [(3600.0, 2), (0.0, 3)])
+def test_the_portal_is_rendered_at_most_once_per_interval_and_at_the_end(
+    tmp_path, monkeypatch, interval, renders
+):
+    """Rendering the portal of a full set takes ~0.3 s: after every report it was a third of
+    the parent's CPU. Within the interval only the first result and the end render it; with
+    no interval every result does (and the end)."""
+    rendered = []
+    real = runner.portal.index_html
+
+    def counted(*args, **kwargs):
+        rendered.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner.portal, "index_html", counted)
+    monkeypatch.setattr(runner, "PORTAL_INTERVAL", interval)
+    day = tmp_path / "2026-01-05"
+    results, _ = runner.run(fixture_jobs(), runner.Options(out_dir=day), workers=1)
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert len(rendered) == renders
+    index = (day / "index.html").read_text(encoding="utf-8")
+    assert 'href="land-01.html"' in index and 'href="land-02.html"' in index
