@@ -173,3 +173,17 @@ def test_a_report_sees_nothing_of_the_report_before(tmp_path):
     assert "'geheim': False" in after[1] and "'oeffentlich': True" in after[1]
     assert f"'ordner': '{tmp_path}'" in after[1] and "'zeilen': 60" in after[1]
     assert "'umgebung': None" in after[1] and "'vorlage': 'plotly_dark'" not in after[1]
+
+
+def test_a_worker_collects_garbage_every_few_reports_not_after_each(monkeypatch):
+    """IPython's reset runs a full collection (a tenth of a member profile in a worker that
+    holds every table); the warm engine runs one after every ``COLLECT_EVERY`` reports."""
+    from haefen_analysis.publish import warm
+
+    collections = []
+    monkeypatch.setattr(warm.gc, "collect", lambda *args: collections.append(args) or 0)
+    monkeypatch.setattr(warm, "_closed", [0])
+    for _ in range(2 * warm.COLLECT_EVERY):
+        with warm.report_session() as kernel:
+            assert kernel.execute("frame = list(range(10))", None)["status"] == "ok"
+    assert len(collections) == 2
