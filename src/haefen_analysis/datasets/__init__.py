@@ -3,7 +3,8 @@
 Strings are pandas ``string``, enumerations categoricals, counts nullable ``Int64``, dates
 ``datetime64`` plus a ``<column>_precision`` categorical (day / month / year), so "2018-09"
 stays a month. Rows an analyst added with ``haefen validate`` (``data/user/``) are merged in.
-Parsed tables are cached per process and re-read when a file changes.
+Parsed tables are cached per process and re-read when a file changes; between processes the
+validated frames are kept by content (``datasets.stored``).
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def _load(name: str, data_dir: Path | None, stamp: tuple) -> pd.DataFrame:
     """Validated once per content (``stored``), then kept for this process."""
     res = resource(name, data_dir)
     paths = [Path(p) for p, *_ in stamp]
-    return stored.typed(
+    return stored.frame(
         name, _table_key(name, data_dir), data_dir, lambda: check_files(res, paths, data_dir)
     )
 

@@ -16,39 +16,38 @@ import pickle
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from haefen_analysis import config
+from haefen_analysis.catalogue.schema import Resource
 from haefen_analysis.common.digests import digest, file_hash, package_hash
 from haefen_analysis.common.files import atomic_write
 
 #: Raised into the key when the stored format changes.
 FORMAT = 1
 
+T = TypeVar("T")
+
 
 def folder(data_dir: Path | None) -> Path:
     return config.cache_dir(data_dir) / "tables"
 
 
-def key(resource: object, paths: list[Path], references: list[str]) -> str:
+def key(resource: Resource, paths: list[Path], references: list[str]) -> str:
     """The content key of a typed table (``references``: the keys of the referenced tables)."""
     files = [file_hash(p) for p in paths]
-    return digest(FORMAT, package_hash(), asdict(resource), files, references)  # type: ignore[call-overload]
-
-
-def typed(
-    name: str, table_key: str, data_dir: Path | None, build: Callable[[], pd.DataFrame]
-) -> pd.DataFrame:
-    """The stored frame of ``table_key``, else ``build()`` (which validates), then stored."""
-    return frame(name, table_key, data_dir, build)
+    return digest(FORMAT, package_hash(), asdict(resource), files, references)
 
 
 def frame(
     name: str, frame_key: str, data_dir: Path | None, build: Callable[[], pd.DataFrame]
 ) -> pd.DataFrame:
-    """A frame derived from the data (``build()``), kept under ``frame_key``."""
-    return _kept(folder(data_dir) / f"{name}-{frame_key[:32]}.pickle", build)
+    """The frame kept under ``frame_key``, else ``build()`` (for a table: the validator),
+    then kept."""
+    path = folder(data_dir) / f"{name}-{frame_key[:32]}.pickle"
+    return _kept(path, build, _pickled, lambda f: pickle.dumps(f, pickle.HIGHEST_PROTOCOL))
 
 
 def cells(path: Path, data_dir: Path | None) -> pd.DataFrame:
@@ -57,9 +56,7 @@ def cells(path: Path, data_dir: Path | None) -> pd.DataFrame:
     from haefen_analysis.common.tables import read_csv
 
     cells_key = digest(FORMAT, package_hash(), file_hash(path))
-    return _kept(
-        folder(data_dir) / f"cells-{path.stem}-{cells_key[:32]}.pickle", lambda: read_csv(path)[0]
-    )
+    return frame(f"cells-{path.stem}", cells_key, data_dir, lambda: read_csv(path)[0])
 
 
 def data_key(data_dir: Path | None) -> str:
@@ -83,31 +80,31 @@ def product(
 ) -> bytes:
     """A file built from the data (``build()``), kept under ``product_key``."""
     path = folder(data_dir) / f"{name}-{product_key[:32]}"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    data = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data)
-    except OSError:
-        pass
-    return data
+    return _kept(path, build, lambda data: data, lambda data: data)
 
 
-def _kept(path: Path, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+def _pickled(data: bytes) -> pd.DataFrame:
+    found = pickle.loads(data)
+    if not isinstance(found, pd.DataFrame):
+        raise ValueError("kein DataFrame")
+    return found
+
+
+def _kept(
+    path: Path,
+    build: Callable[[], T],
+    decode: Callable[[bytes], T],
+    encode: Callable[[T], bytes],
+) -> T:
+    """What ``path`` holds, else ``build()``, then written there (atomically)."""
     try:
-        with path.open("rb") as handle:
-            found = pickle.load(handle)
-        if isinstance(found, pd.DataFrame):
-            return found
+        return decode(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         pass  # not there, or not readable: built again
     built = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write(path, encode(built))
     except OSError:  # a read-only data folder: the next process builds again
         pass
     return built
