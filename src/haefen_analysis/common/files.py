@@ -212,10 +212,11 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         values = out.iloc[:, number]
         if values.dtype.kind in "biufcmM":  # numbers and dates are no formulas
             continue
-        cells = values.astype(object).where(values.notna(), None).tolist()
+        objects = values.astype(object)
+        cells = objects.where(values.notna(), None).tolist()
         risky = [i for i, cell in enumerate(cells) if _risky(cell)]
         if risky:
-            shown = values.astype(object).tolist()  # missing cells stay as they were
+            shown = objects.tolist()  # missing cells stay as they were
             for i in risky:
                 shown[i] = f"'{cells[i]}"
             out[column] = pd.Series(shown, index=out.index, dtype=object)

@@ -79,7 +79,7 @@ class NameResolver:
         aliases: pd.DataFrame,
         directory: Directory | Callable[[], Directory | None] | None = None,
     ):
-        # the directory (~0.5 s to index) only words errors: it may come as its loader
+        # the directory (~0.5 s to index) only phrases error messages: it may come as its loader
         self._directory = directory
         self.index: dict[str, list[Candidate]] = {}
         names = dict(zip(members["member_id"], members["name"], strict=True))
