@@ -20,6 +20,12 @@ def test_excel_csv_has_bom_semicolons_commas_and_no_formulas():
     assert formula == '"\'=HYPERLINK(""x"")";5,7'  # quoted, and a text, not a formula
 
 
+def test_excel_csv_keeps_negative_numbers_as_numbers():
+    frame = pd.DataFrame({"Name": ["-Kiel", "Lübeck"], "Saldo": [-2.5, -3.0], "n": [-4, 2]})
+    lines = spreadsheets.excel_csv(frame)[3:].decode("utf-8").split("\r\n")
+    assert lines[1:3] == ["'-Kiel;-2,5;-4", "Lübeck;-3;2"]  # a German number is no formula
+
+
 def test_sheet_names_are_valid_and_unique():
     taken: set[str] = set()
     first = spreadsheets.sheet_name("Abbildung 1: Karte „Kreise“ [SH] / 2024?", taken)

@@ -197,3 +197,37 @@ def test_kill_9_of_a_batch_leaves_nothing_the_next_run_does_not_clean(tmp_path, 
     assert [p.name for p in day.iterdir() if p.name.startswith(".")] == []
     assert len(list(day.glob("eins-*.html"))) == 1 and len(list(day.glob("zwei-*.html"))) == 1
     assert [p.info for p in settle(marker)] == []
+
+
+def test_the_console_script_starts_its_worker_early_and_leaves_none(tmp_path, marker):
+    """``haefen report …`` (``cli.main``) starts its first worker before the command's own
+    imports; after a report, and after a mistyped command, no process is left."""
+    config = tmp_path / "eins.toml"
+    config.write_text(
+        f'notebooks_dir = "{FIXTURES.as_posix()}"\n'
+        '[kinds.eins]\ntitle = "Eins"\nnotebook = "report.ipynb"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code = "from haefen_analysis.cli import main; main()"
+    common = ["--config", str(config), "--out", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-c", code, "report", "all", *common, "-p", "titel=Früh"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    (page,) = runner.dated_dir(out).glob("eins-*.html")
+    assert "Früh" in page.read_text(encoding="utf-8")
+    assert page.name in done.stdout  # the summary table, flushed before the quick exit
+    assert [p.info for p in settle(marker)] == []
+
+    typo = subprocess.run(
+        [sys.executable, "-c", code, "report", "alle", *common],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert typo.returncode == 2 and "alle" in typo.stderr
+    assert [p.info for p in settle(marker)] == []

@@ -187,3 +187,31 @@ def test_a_worker_collects_garbage_every_few_reports_not_after_each(monkeypatch)
         with warm.report_session() as kernel:
             assert kernel.execute("frame = list(range(10))", None)["status"] == "ok"
     assert len(collections) == 2
+
+
+def test_a_lone_report_written_by_the_parent_is_the_one_a_worker_writes(tmp_path, monkeypatch):
+    """With one report to build and a second core, the worker only runs the notebook and the
+    parent writes its files (``runner._build``); they must be the files a worker writes."""
+    job = runner.plan(load_config(), ["member"], ["Lübeck"])[0]
+    written_here: list[str] = []  # write_outputs in this process (the worker's are not seen)
+    write = runner.write_outputs
+    monkeypatch.setattr(
+        runner, "write_outputs", lambda job, *a: written_here.append(job.slug) or write(job, *a)
+    )
+    built = {}
+    for cores in (1, 2):
+        monkeypatch.setattr(runner.os, "cpu_count", lambda cores=cores: cores)
+        opts = runner.Options(out_dir=tmp_path / f"{cores}", shared_plotlyjs=True, force=True)
+        (result,), _ = runner.run([job], opts, workers=1)
+        assert result.status == "ok", result.error
+        built[cores] = {kind: opts.out_dir / name for kind, name in result.files.items()}
+    assert written_here == [job.slug]  # only with two cores
+    by_worker, by_parent = built[1], built[2]
+    assert by_worker.keys() == by_parent.keys() and {"html", "ipynb", "xlsx"} <= by_parent.keys()
+    assert outputs(by_worker["ipynb"]) == outputs(by_parent["ipynb"])
+    page, worker_page = (built[n]["html"].read_text(encoding="utf-8") for n in (2, 1))
+    cell_id = re.compile(r"cell-id=[0-9a-f]{8}")  # papermill's parameter cell: a new id each run
+    assert cell_id.sub("", _masked(page)) == cell_id.sub("", _masked(worker_page))
+    assert "Lübeck" in page and "plotly-graph-div" in page
+    for kind in [k for k in by_parent if k.startswith("csv-")]:
+        assert by_parent[kind].read_bytes() == by_worker[kind].read_bytes(), kind

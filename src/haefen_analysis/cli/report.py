@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from haefen_analysis.cli import common
+from haefen_analysis.cli import common, early
 from haefen_analysis.cli.common import (
     SkipWithoutBrowser,
     console,
@@ -229,14 +229,12 @@ def _kind_command(name: str, help_text: str, kind: str | None, subject: str | No
         timeout: Timeout = 600,
         skip_without_browser: SkipWithoutBrowser = False,
         force: Force = False,
-        engine: EngineName = "warm",
+        engine: EngineName = early.ENGINE,
     ) -> None:
-        from haefen_analysis.publish.workers import RUNNER_INIT, WorkerPool
-
-        # One worker starts its imports now, while this process imports and plans (~1.5 s):
-        # a single report waits that much less; stopped at once if nothing needs building.
-        pool = WorkerPool(jobs or os.cpu_count() or 1, RUNNER_INIT, (None, True, engine))
-        pool.start(1)
+        # One worker imports while this process imports and plans (~1.5 s): a single report
+        # waits that much less (started by the console script already, ``cli.early``, or
+        # now); stopped at once if nothing needs building.
+        pool = early.pool(jobs or os.cpu_count() or 1, engine)
         try:
             from haefen_analysis.publish.config import load_config
             from haefen_analysis.publish.runner import member_parameter

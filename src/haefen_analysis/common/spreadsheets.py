@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from haefen_analysis.common.files import csv_text, neutralise, neutralise_formulas
+from haefen_analysis.common.files import csv_text, neutralise
 
 BOM = "\ufeff"
 #: Excel's limit for sheet names, and the characters it refuses in them.
@@ -34,9 +34,9 @@ def _german_cell(value: object) -> object:
 
 
 def excel_csv(frame: pd.DataFrame) -> bytes:
-    """``frame`` as CSV for German Excel: BOM, ";", decimal comma, formulas neutralised."""
-    shown = neutralise_formulas(frame).astype(object).map(_german_cell)
-    text = csv_text(shown, sep=";", lineterminator="\r\n")
+    """``frame`` as CSV for German Excel: BOM, ";", decimal comma, formulas neutralised
+    (by ``csv_text``, after the numbers are German text: "-1,5" is a number, not a formula)."""
+    text = csv_text(frame.astype(object).map(_german_cell), sep=";", lineterminator="\r\n")
     return (BOM + text).encode("utf-8")
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from haefen_analysis.common.processes import die_with_parent
+from haefen_analysis.common.processes import die_with_parent, exit_now
 
 #: The report runner's worker initialiser (``publish.runner._init_worker``) by name, for a
 #: pool started before the runner (pandas, papermill …) is imported.
@@ -53,9 +53,9 @@ def _serve(conn: Connection, parent: int, initializer: Initializer, initargs):
         try:
             task = conn.recv()
         except EOFError:  # the parent closed the pipe: nothing more to do
-            return
-        if task is None:
-            return
+            task = None
+        if task is None:  # the parent waits for this exit (``stop``): no teardown
+            exit_now(0)
         fn, args = task
         try:
             outcome: Any = ("ok", fn(*args))
