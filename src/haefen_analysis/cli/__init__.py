@@ -26,6 +26,7 @@ def main() -> None:
     from haefen_analysis.common.processes import exit_now
 
     early.start(sys.argv[1:])
+    code: Any = 0  # a command that returns instead of exiting succeeded
     try:
         from haefen_analysis.cli.commands import app
 

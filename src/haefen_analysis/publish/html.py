@@ -63,7 +63,8 @@ def _exporter() -> Any:
 
 
 def warm_up() -> None:
-    """Load the templates now (workers call this at start, not inside the first report)."""
+    """Load nbconvert and its templates now: the command calls this while a lone report's
+    notebook runs in the worker (``runner._build``), not after it came back."""
     import nbformat
 
     to_html(nbformat.v4.new_notebook(), "")
