@@ -841,8 +841,11 @@ def _build(
             for job, result, error in done:
                 if error is not None:  # the worker died, overran or broke
                     result = Result(job.slug, "failed", None, error=error)
-                elif isinstance(result, Executed):
-                    result = write_outputs(job, opts, str(work), result)
+                elif isinstance(result, Executed):  # a lone report: its files are written here
+                    try:
+                        result = write_outputs(job, opts, str(work), result)
+                    except Exception as exc:  # fails this report, as a worker's would
+                        result = Result(job.slug, "failed", None, error=_describe(exc))
                 if result.status == "ok":
                     result.key = keys[job.slug]
                 finish(job, result)
